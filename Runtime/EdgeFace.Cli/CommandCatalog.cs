@@ -1,0 +1,13 @@
+using EdgeFace.Cli.Commands;
+using EdgeFace.Runtime.Cli;
+
+namespace EdgeFace.Cli;
+
+/// <summary>Every command of the <c>edgeface</c> host. Commands live one per file under Commands/.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<CliCommand> All() =>
+    [
+        new VersionCommand(),
+    ];
+}

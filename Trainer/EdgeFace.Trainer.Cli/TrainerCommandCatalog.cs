@@ -1,0 +1,9 @@
+using EdgeFace.Runtime.Cli;
+
+namespace EdgeFace.Trainer.Cli;
+
+/// <summary>Every command of the <c>edgeface-train</c> host. Commands live one per file under Commands/.</summary>
+public static class TrainerCommandCatalog
+{
+    public static IEnumerable<CliCommand> All() => [];
+}
