@@ -22,6 +22,8 @@ public sealed class LinePlot(string title, string xLabel, string yLabel)
     public bool LogY { get; init; }
     public (double Min, double Max)? XRange { get; init; }
     public (double Min, double Max)? YRange { get; init; }
+    /// <summary>Legend in the top-right corner instead of the bottom-right (for falling curves such as losses).</summary>
+    public bool LegendTop { get; init; }
 
     public LinePlot AddSeries(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
@@ -75,15 +77,12 @@ public sealed class LinePlot(string title, string xLabel, string yLabel)
 
         for (var s = 0; s < _series.Count; s++)
         {
-            var color = Palette[s % Palette.Length];
             var points = _series[s].X.Zip(_series[s].Y)
                 .Where(p => xAxis.Accepts(p.First) && yAxis.Accepts(p.Second))
                 .Select(p => new Point(xAxis.ToPixel(p.First), yAxis.ToPixel(p.Second))).ToArray();
+            var color = Palette[s % Palette.Length];
             if (points.Length > 1) canvas.Polylines([points], isClosed: false, color, 2, LineTypes.AntiAlias);
             else if (points.Length == 1) canvas.Circle(points[0], 3, color, -1);
-            var legendY = plot.Top + 18 + 18 * s;
-            canvas.Line(plot.Right - 170, legendY - 4, plot.Right - 150, legendY - 4, color, 2);
-            DrawText(canvas, _series[s].Name, new Point(plot.Right - 145, legendY), 0.45);
         }
         foreach (var (label, x, y) in _markers.Where(m => xAxis.Accepts(m.X) && yAxis.Accepts(m.Y)))
         {
@@ -91,7 +90,23 @@ public sealed class LinePlot(string title, string xLabel, string yLabel)
             canvas.Circle(p, 5, Scalar.Red, 2);
             DrawText(canvas, label, new Point(p.X + 8, p.Y - 8), 0.45);
         }
+        DrawLegend(canvas, plot);
         return canvas;
+    }
+
+    private void DrawLegend(Mat canvas, Rect plot)
+    {
+        if (_series.Count == 0) return;
+        var boxTop = LegendTop ? plot.Top + 8 : plot.Bottom - 14 - 18 * _series.Count;
+        var box = new Rect(plot.Right - 186, boxTop, 178, 18 * _series.Count + 6);
+        canvas.Rectangle(box, Scalar.White, -1);
+        canvas.Rectangle(box, new Scalar(200, 200, 200));
+        for (var s = 0; s < _series.Count; s++)
+        {
+            var y = boxTop + 16 + 18 * s;
+            canvas.Line(box.Left + 8, y - 4, box.Left + 28, y - 4, Palette[s % Palette.Length], 2);
+            DrawText(canvas, _series[s].Name, new Point(box.Left + 34, y), 0.45);
+        }
     }
 
     private (double, double) Extent(Func<(string Name, double[] X, double[] Y), double[]> pick, bool log)
