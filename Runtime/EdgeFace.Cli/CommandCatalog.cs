@@ -12,5 +12,7 @@ public static class CommandCatalog
         new DetectCommand(),
         new EmbedCommand(),
         new VerifyCommand(),
+        new CalibrateCommand(),
+        new EvalLfwCommand(),
     ];
 }
