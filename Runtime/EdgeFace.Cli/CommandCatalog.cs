@@ -14,5 +14,6 @@ public static class CommandCatalog
         new VerifyCommand(),
         new CalibrateCommand(),
         new EvalLfwCommand(),
+        new BenchPipelineCommand(),
     ];
 }
