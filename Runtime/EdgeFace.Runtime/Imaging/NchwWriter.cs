@@ -15,6 +15,8 @@ public readonly struct NchwWriter
     public NchwWriter(ModelInput input)
     {
         if (input.Channels != 3) throw new EdgeFaceException($"input '{input.Name}': only 3-channel inputs are supported, manifest says {input.Channels}");
+        if (input.Mean.Length != 3 || input.Std.Length != 3 || input.Std.Any(v => !(Math.Abs(v) > 0)))
+            throw new EdgeFaceException($"input '{input.Name}': manifest needs 3 mean and 3 non-zero std values, has [{string.Join(",", input.Mean)}] / [{string.Join(",", input.Std)}]");
         _rgb = input.ColorOrder.Equals("RGB", StringComparison.OrdinalIgnoreCase);
         if (!_rgb && !input.ColorOrder.Equals("BGR", StringComparison.OrdinalIgnoreCase))
             throw new EdgeFaceException($"input '{input.Name}': colour order '{input.ColorOrder}' is not supported for faces (BGR or RGB)");
