@@ -15,5 +15,6 @@ public static class CommandCatalog
         new CalibrateCommand(),
         new EvalLfwCommand(),
         new BenchPipelineCommand(),
+        new ModelsCommand(),
     ];
 }

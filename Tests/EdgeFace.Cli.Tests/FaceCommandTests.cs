@@ -234,4 +234,16 @@ public class FaceCommandTests
         Assert.True(root.GetProperty("auc").GetDouble() > 0.99, r.Stdout);
         foreach (var key in new[] { "accuracy_std", "tar_at_far_1e-3", "eer", "not_detected", "timing_ms" }) Assert.True(root.TryGetProperty(key, out _), key);
     }
+
+    [Fact]
+    public void Models_lists_builtin_cards_and_marks_defaults()
+    {
+        var r = Edgeface("models", "--models", Models, "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(10, models.Count(m => m.GetProperty("origin").GetString() == "built-in card"));
+        var defaults = models.Where(m => m.GetProperty("default").GetBoolean()).Select(m => m.GetProperty("id").GetString()!).Order().ToArray();
+        Assert.Equal(new[] { "mobilefacenet-128", "yunet-s-640" }, defaults);
+    }
 }
