@@ -115,4 +115,23 @@ public class EmbeddingTests
         using var session = new SessionFactory(DeviceRequest.Parse("cuda:0"), messages.Add).Open(TestModels.Catalog.Resolve(ModelTask.FaceDetector));
         if (session.Device == "cpu") Assert.Contains("cuda:0 unavailable", Assert.Single(messages));
     }
+
+    [Theory]
+    [InlineData("mobilefacenet-128")]
+    [InlineData("yunet-s-dynamic")]
+    public void Self_test_passes_for_identical_sessions(string id)
+    {
+        using var a = TestModels.Open(id);
+        using var b = TestModels.Open(id);
+        Assert.Equal(0f, SelfTest.MaxRelativeDifference(a.Session, b.Session));
+    }
+
+    [Fact]
+    public void Self_test_fails_when_outputs_differ()
+    {
+        // Same output shapes, different weights: the comparison must notice.
+        using var small = TestModels.Open("scrfd-500m");
+        using var large = TestModels.Open("scrfd-2.5g");
+        Assert.True(SelfTest.MaxRelativeDifference(small.Session, large.Session) > SessionFactory.SelfTestTolerance);
+    }
 }
