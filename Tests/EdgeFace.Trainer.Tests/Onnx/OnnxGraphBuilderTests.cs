@@ -230,4 +230,16 @@ public sealed class OnnxGraphBuilderTests
         using var session = Load(g.ToBytes());
         Assert.Equal(["out"], session.OutputNames);
     }
+
+    [Fact]
+    public void Save_into_a_missing_folder_is_a_clear_error_and_leaves_nothing_behind()
+    {
+        using var dir = new TempDir();
+        var g = new OnnxGraphBuilder();
+        g.Output(g.Relu(g.Input("x", 1, 2)), "y");
+        var path = Path.Combine(dir.Path, "missing", "model.onnx");
+        var e = Assert.Throws<EdgeFace.Runtime.EdgeFaceException>(() => g.Save(path));
+        Assert.StartsWith($"cannot write ONNX model {path}", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
 }
