@@ -1,6 +1,7 @@
 using EdgeFace.Runtime;
 using EdgeFace.Runtime.Models;
 using EdgeFace.TestSupport;
+using EdgeFace.Trainer.Checkpoints;
 using EdgeFace.Trainer.Data;
 
 namespace EdgeFace.Trainer.Tests.Data;
@@ -39,7 +40,7 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
-    public void Resuming_from_the_loader_state_ignores_the_prefetched_batch()
+    public void Resuming_from_a_checkpointed_loader_state_ignores_the_prefetched_batch()
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1-s10"));
         byte[] state;
@@ -48,6 +49,12 @@ public sealed class BatchLoaderTests
         {
             for (var b = 0; b < 4; b++) first.Next();
             state = first.SaveState();                     // the 5th batch is already prefetched by now
+            using var dir = new TempDir();                  // round-trip the state through a real checkpoint file
+            CheckpointFile.Save(dir.File("run.ckpt"), new Checkpoint
+            {
+                ConfigJson = "{}", Parameters = new float[3], Blobs = new Dictionary<string, byte[]> { ["sampler"] = state },
+            });
+            state = CheckpointFile.Load(dir.File("run.ckpt")).Blobs["sampler"];
             for (var b = 0; b < 5; b++) expected.Add(first.Next().Images.ToArray());
         }
         var sampler = new ShuffledBatchSampler(ds, 16, 3);
