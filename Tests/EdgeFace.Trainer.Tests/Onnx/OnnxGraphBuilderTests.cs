@@ -283,4 +283,17 @@ public sealed class OnnxGraphBuilderTests
         Assert.InRange(bytes.Length, outF * inF * 4, outF * inF * 4 + 1024);
         AssertClose(ReferenceOps.Linear(x, 2, inF, weight, outF, null), Run(bytes, "input", x, [2, inF]).Data, 1e-4f);
     }
+
+    [Fact]
+    public void Sigmoid_and_generic_nodes_match_reference()
+    {
+        var x = RandomArray(12, 60, 4f);
+        var g = new OnnxGraphBuilder();
+        var input = g.Input("input", "batch", 6);
+        var gate = g.Sigmoid(input);
+        var tanh = g.Node("Tanh", [input], []);                      // any op through the generic helper
+        g.Output(g.Mul(gate, tanh), "output", "batch", 6);
+        var expected = x.Select(v => (float)(1 / (1 + Math.Exp(-v)) * Math.Tanh(v))).ToArray();
+        AssertClose(expected, Run(g.ToBytes(), "input", x, [2, 6]).Data);
+    }
 }
