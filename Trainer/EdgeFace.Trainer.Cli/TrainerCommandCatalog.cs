@@ -8,5 +8,6 @@ public static class TrainerCommandCatalog
     public static IEnumerable<CliCommand> All() =>
     [
         new Commands.BenchGemmCommand(),
+        new Commands.BenchConvCommand(),
     ];
 }

@@ -69,9 +69,41 @@ internal static unsafe class DepthwiseConv<TOps, TV>
             var row = src + iy * s.InW;
             var d = dst + r * g.Stride;
             if (s.StrideW == 1)
+            {
                 new ReadOnlySpan<float>(row, xEnd).CopyTo(new Span<float>(d + s.PadW, xEnd));
-            else
-                for (var ix = 0; ix < xEnd; ix++) d[g.Column(ix + s.PadW, s.StrideW)] = row[ix];
+                continue;
+            }
+            // Deal the row out phase by phase: input column ix lands in phase (ix+PadW) % SW at (ix+PadW) / SW.
+            for (var phase = 0; phase < s.StrideW; phase++)
+            {
+                var first = ((phase - s.PadW) % s.StrideW + s.StrideW) % s.StrideW;
+                var target = d + phase * g.PhaseSize + (first + s.PadW) / s.StrideW;
+                for (var ix = first; ix < xEnd; ix += s.StrideW) *target++ = row[ix];
+            }
+        }
+    }
+
+    /// <summary>Adds the padded, phase-split plane back onto the image rows it came from, dropping the padding.</summary>
+    private static void FoldPlane(in ConvShape s, in Geometry g, float* plane, float* image)
+    {
+        var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
+        for (var r = 0; r < g.Rows; r++)
+        {
+            var iy = r - s.PadH;
+            if ((uint)iy >= (uint)s.InH) continue;
+            var row = image + iy * s.InW;
+            var src = plane + r * g.Stride;
+            if (s.StrideW == 1)
+            {
+                VectorKernels<TOps, TV>.AddInto(row, src + s.PadW, xEnd);
+                continue;
+            }
+            for (var phase = 0; phase < s.StrideW; phase++)
+            {
+                var first = ((phase - s.PadW) % s.StrideW + s.StrideW) % s.StrideW;
+                var from = src + phase * g.PhaseSize + (first + s.PadW) / s.StrideW;
+                for (var ix = first; ix < xEnd; ix += s.StrideW) row[ix] += *from++;
+            }
         }
     }
 
@@ -134,20 +166,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
                 for (var kx = 0; kx < kw; kx++)
                     VectorKernels<TOps, TV>.Axpy(taps[ky * kw + kx], goRow, top + ky * g.Stride + g.Column(kx, s.StrideW), ow);
         }
-        // Fold the padded, phase-split gradient back onto the image, dropping the padding.
-        var giPlane = gradInput + (long)item * s.InH * s.InW;
-        var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
-        for (var r = 0; r < g.Rows; r++)
-        {
-            var iy = r - s.PadH;
-            if ((uint)iy >= (uint)s.InH) continue;
-            var row = giPlane + iy * s.InW;
-            var src = plane + r * g.Stride;
-            if (s.StrideW == 1)
-                VectorKernels<TOps, TV>.AddInto(row, src + s.PadW, xEnd);
-            else
-                for (var ix = 0; ix < xEnd; ix++) row[ix] += src[g.Column(ix + s.PadW, s.StrideW)];
-        }
+        FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
     }
 
     private static void BackwardWeightChannel(in ConvShape s, in Geometry g, float* input, float* gradOutput, float* gradWeight, float* gradBias, int channel)
