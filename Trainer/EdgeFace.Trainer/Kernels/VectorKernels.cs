@@ -114,9 +114,10 @@ internal static unsafe class VectorKernels<TOps, TV>
         for (; i < n; i++) gradX[i] += x[i] > 0 ? gradY[i] : slope * gradY[i];
     }
 
-    /// <summary>Σ over x[i] ≤ 0 of x[i]·gradY[i]: the PReLU slope gradient of one channel.</summary>
-    public static float NegativeDot(float* x, float* gradY, int n)
+    /// <summary>gradX[i] += x[i] &gt; 0 ? gradY[i] : slope·gradY[i]; returns Σ over x[i] ≤ 0 of x[i]·gradY[i], the slope gradient.</summary>
+    public static float PReluBackward(float* x, float* gradY, float slope, float* gradX, int n)
     {
+        LeakyBackward(x, gradY, slope, gradX, n);
         var w = TOps.Width;
         var acc = TOps.Zero;
         var i = 0;
