@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -58,6 +60,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         public int Column(int paddedX, int strideW) => paddedX % strideW * PhaseSize + paddedX / strideW;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPlane(in ConvShape s, in Geometry g, float* src, float* dst)
     {
         new Span<float>(dst, g.Length).Clear();
@@ -84,6 +87,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     }
 
     /// <summary>Adds the padded, phase-split plane back onto the image rows it came from, dropping the padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldPlane(in ConvShape s, in Geometry g, float* plane, float* image)
     {
         var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
@@ -107,6 +111,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPlane(in ConvShape s, in Geometry g, float* input, float* weight, float* bias, float* output, int item)
     {
         var channel = item % s.InChannels;
@@ -150,6 +155,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputPlane(in ConvShape s, in Geometry g, float* gradOutput, float* weight, float* gradInput, int item)
     {
         var channel = item % s.InChannels;
@@ -169,6 +175,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardWeightChannel(in ConvShape s, in Geometry g, float* input, float* gradOutput, float* gradWeight, float* gradBias, int channel)
     {
         int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
         _imageStride = s.InChannels * s.InH * s.InW;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         var taps = _kh * _kw;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -113,6 +115,7 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     }
 
     /// <summary>gradImage[ic, iy, ix] += col[(ic, ky, kx), j] for the output pixels j0..j0+width of one image and group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(in ConvShape s, float* col, int width, int j0, float* gradImage)
     {
         int kh = s.KernelH, kw = s.KernelW, taps = kh * kw, h = s.InH, w = s.InW, ow = s.OutW;

@@ -12,6 +12,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// </summary>
 internal static unsafe class TransposePacker
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(float* dst, int panel, float* src, long rowStride, int rows, int length)
     {
         var o = 0;
