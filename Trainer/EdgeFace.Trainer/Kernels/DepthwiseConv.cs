@@ -159,7 +159,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     private static void BackwardInputPlane(in ConvShape s, in Geometry g, float* gradOutput, float* weight, float* gradInput, int item)
     {
         var channel = item % s.InChannels;
-        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW;
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
         var plane = KernelScratch.Current.Plane(g.Length);
         new Span<float>(plane, g.Length).Clear();
         var taps = weight + channel * kh * kw;
@@ -170,7 +170,18 @@ internal static unsafe class DepthwiseConv<TOps, TV>
             var top = plane + y * s.StrideH * g.Stride;
             for (var ky = 0; ky < kh; ky++)
                 for (var kx = 0; kx < kw; kx++)
-                    VectorKernels<TOps, TV>.Axpy(taps[ky * kw + kx], goRow, top + ky * g.Stride + g.Column(kx, s.StrideW), ow);
+                {
+                    // Inline axpy: rows are often shorter than a vector (GDConv's is 1), where a call would dominate.
+                    var weightValue = taps[ky * kw + kx];
+                    var dst = top + ky * g.Stride + g.Column(kx, s.StrideW);
+                    var x = 0;
+                    if (ow >= w)
+                    {
+                        var wv = TOps.Splat(weightValue);
+                        for (; x + w <= ow; x += w) TOps.Store(dst + x, TOps.MulAdd(wv, TOps.Load(goRow + x), TOps.Load(dst + x)));
+                    }
+                    for (; x < ow; x++) dst[x] += weightValue * goRow[x];
+                }
         }
         FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
     }
@@ -178,7 +189,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardWeightChannel(in ConvShape s, in Geometry g, float* input, float* gradOutput, float* gradWeight, float* gradBias, int channel)
     {
-        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH;
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH, w = TOps.Width;
         var scratch = KernelScratch.Current;
         var plane = scratch.Plane(g.Length);
         var sums = scratch.Plane2(kh * kw);
@@ -194,10 +205,17 @@ internal static unsafe class DepthwiseConv<TOps, TV>
                 for (var kx = 0; kx < kw; kx++)
                 {
                     var src = plane + ky * g.Stride + g.Column(kx, s.StrideW);
+                    // Inline dot product over all output rows, one vector accumulator, scalar tails.
+                    var acc = TOps.Zero;
                     var sum = 0f;
                     for (var y = 0; y < oh; y++)
-                        sum += VectorKernels<TOps, TV>.Dot(goPlane + y * ow, src + y * s.StrideH * g.Stride, ow);
-                    sums[ky * kw + kx] += sum;
+                    {
+                        float* go = goPlane + y * ow, row = src + y * s.StrideH * g.Stride;
+                        var x = 0;
+                        for (; x + w <= ow; x += w) acc = TOps.MulAdd(TOps.Load(go + x), TOps.Load(row + x), acc);
+                        for (; x < ow; x++) sum += go[x] * row[x];
+                    }
+                    sums[ky * kw + kx] += sum + TOps.Sum(acc);
                 }
         }
         var gw = gradWeight + channel * kh * kw;
