@@ -59,55 +59,6 @@ public sealed class GemmTests
     }
 
     [Fact]
-    public void Threaded_result_equals_single_threaded_result()
-    {
-        int m = 150, n = 700, k = 300;
-        var a = KernelAssert.Random(m * k, 11);
-        var b = KernelAssert.Random(k * n, 12);
-        var single = new float[m * n];
-        var threaded = new float[m * n];
-        var saved = KernelThreads.Count;
-        try
-        {
-            KernelThreads.Count = 1;
-            Gemm.Multiply(false, false, m, n, k, a, k, b, n, single, n);
-            foreach (var threads in new[] { 2, 3, 8 })
-            {
-                KernelThreads.Count = threads;
-                Gemm.Multiply(false, false, m, n, k, a, k, b, n, threaded, n);
-                Assert.Equal(single, threaded);
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
-    }
-
-    [Fact]
-    public void Concurrent_callers_share_the_pool_safely()
-    {
-        // Engine threads may call the kernels at once: one gets the pool, the others run inline; all must be right.
-        int m = 90, n = 130, k = 70;
-        var a = KernelAssert.Random(m * k, 21);
-        var b = KernelAssert.Random(k * n, 22);
-        var expected = new float[m * n];
-        ReferenceKernels.Gemm(false, false, m, n, k, a, k, b, n, expected, n, false);
-        var scale = new float[m * n];
-        ReferenceKernels.Gemm(false, false, m, n, k, KernelAssert.Abs(a), k, KernelAssert.Abs(b), n, scale, n, false);
-        var results = new float[4][];
-        var callers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
-        {
-            var c = new float[m * n];
-            for (var r = 0; r < 20; r++) Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
-            results[t] = c;
-        })).ToList();
-        callers.ForEach(t => t.Start());
-        callers.ForEach(t => t.Join());
-        foreach (var c in results) KernelAssert.Close(expected, c, scale, "concurrent caller");
-    }
-
-    [Fact]
     public void Spans_too_short_for_the_shape_are_rejected()
     {
         var a = new float[10];

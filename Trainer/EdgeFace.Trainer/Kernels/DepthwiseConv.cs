@@ -42,16 +42,19 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
-    /// <summary>Padded, phase-split plane layout: Phases × Rows × Stride floats.</summary>
+    /// <summary>Padded, phase-split plane layout: Phases × Rows × Stride floats. Without padding and with column
+    /// stride 1 the image plane itself already has this layout (<see cref="Direct"/>): no copy is made.</summary>
     private readonly struct Geometry
     {
         public readonly int Rows, Cols, Stride, PhaseSize, Length;
+        public readonly bool Direct;
 
         public Geometry(in ConvShape s)
         {
             Rows = (s.OutH - 1) * s.StrideH + s.KernelH;
             Cols = (s.OutW - 1) * s.StrideW + s.KernelW;
-            Stride = (Cols + s.StrideW - 1) / s.StrideW;
+            Direct = s is { PadH: 0, PadW: 0, StrideW: 1 };
+            Stride = Direct ? s.InW : (Cols + s.StrideW - 1) / s.StrideW;
             PhaseSize = Rows * Stride;
             Length = s.StrideW * PhaseSize;
         }
@@ -116,8 +119,9 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     {
         var channel = item % s.InChannels;
         int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
-        var plane = KernelScratch.Current.Plane(g.Length);
-        BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+        var image = input + (long)item * s.InH * s.InW;
+        var plane = image;
+        if (!g.Direct) BuildPlane(s, g, image, plane = KernelScratch.Current.Plane(g.Length));
         var taps = weight + channel * kh * kw;
         var b = bias == null ? 0f : bias[channel];
         var outPlane = output + (long)item * s.OutH * ow;
@@ -160,10 +164,18 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     {
         var channel = item % s.InChannels;
         int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
-        var plane = KernelScratch.Current.Plane(g.Length);
-        new Span<float>(plane, g.Length).Clear();
+        // Accumulate straight into the gradient when it has the plane layout, else into a zeroed padded plane.
+        var gradImage = gradInput + (long)item * s.InH * s.InW;
+        var plane = gradImage;
+        if (!g.Direct)
+        {
+            plane = KernelScratch.Current.Plane(g.Length);
+            new Span<float>(plane, g.Length).Clear();
+        }
         var taps = weight + channel * kh * kw;
         var goPlane = gradOutput + (long)item * s.OutH * ow;
+        var tapColumn = stackalloc int[kw];
+        for (var kx = 0; kx < kw; kx++) tapColumn[kx] = g.Column(kx, s.StrideW);
         for (var y = 0; y < s.OutH; y++)
         {
             var goRow = goPlane + y * ow;
@@ -173,7 +185,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
                 {
                     // Inline axpy: rows are often shorter than a vector (GDConv's is 1), where a call would dominate.
                     var weightValue = taps[ky * kw + kx];
-                    var dst = top + ky * g.Stride + g.Column(kx, s.StrideW);
+                    var dst = top + ky * g.Stride + tapColumn[kx];
                     var x = 0;
                     if (ow >= w)
                     {
@@ -183,7 +195,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
                     for (; x < ow; x++) dst[x] += weightValue * goRow[x];
                 }
         }
-        FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
+        if (!g.Direct) FoldPlane(s, g, plane, gradImage);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -191,20 +203,24 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     {
         int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH, w = TOps.Width;
         var scratch = KernelScratch.Current;
-        var plane = scratch.Plane(g.Length);
+        var padded = g.Direct ? null : scratch.Plane(g.Length);
         var sums = scratch.Plane2(kh * kw);
         new Span<float>(sums, kh * kw).Clear();
         var biasSum = 0f;
+        var tapColumn = stackalloc int[kw];
+        for (var kx = 0; kx < kw; kx++) tapColumn[kx] = g.Column(kx, s.StrideW);
         for (var n = 0; n < s.Batch; n++)
         {
             var item = n * s.InChannels + channel;
-            BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+            var image = input + (long)item * s.InH * s.InW;
+            var plane = image;
+            if (!g.Direct) BuildPlane(s, g, image, plane = padded);
             var goPlane = gradOutput + (long)item * oh * ow;
             if (gradBias != null) biasSum += VectorKernels<TOps, TV>.Sum(goPlane, oh * ow);
             for (var ky = 0; ky < kh; ky++)
                 for (var kx = 0; kx < kw; kx++)
                 {
-                    var src = plane + ky * g.Stride + g.Column(kx, s.StrideW);
+                    var src = plane + ky * g.Stride + tapColumn[kx];
                     // Inline dot product over all output rows, one vector accumulator, scalar tails.
                     var acc = TOps.Zero;
                     var sum = 0f;
