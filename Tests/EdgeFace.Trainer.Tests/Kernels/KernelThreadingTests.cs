@@ -27,7 +27,9 @@ public sealed class KernelThreadingTests
             foreach (var threads in new[] { 2, 3, 8 })
             {
                 KernelThreads.Count = threads;
+                var pooled = KernelParallel.PooledRuns;
                 Gemm.Multiply(false, false, m, n, k, a, k, b, n, threaded, n);
+                Assert.Equal(pooled + 1, KernelParallel.PooledRuns);
                 Assert.Equal(single, threaded);
             }
         }
@@ -60,15 +62,27 @@ public sealed class KernelThreadingTests
         foreach (var c in results) KernelAssert.Close(expected, c, scale, "concurrent caller");
     }
 
+    // Big enough to pass the kernels' parallel thresholds, one per way the work is split.
+    private static readonly ConvShape[] ThreadedShapes =
+    [
+        new(4, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
+        new(1, 16, 24, 24, 32, 3, 3, 2, 2, 1, 1),            // batch 1: split inside each GEMM
+        new(2, 32, 20, 20, 64, 1, 1),                        // pointwise
+        new(1, 32, 30, 30, 64, 5, 5, 1, 1, 2, 2, Groups: 2), // grouped, input gradient in several column chunks
+        new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1, Groups: 32), // depthwise
+        new(16, 256, 7, 7, 256, 7, 7, Groups: 256),          // GDConv
+    ];
+
     [Theory]
-    [InlineData(0)]   // implicit GEMM, split over images
-    [InlineData(6)]   // implicit GEMM, batch 1: split inside the GEMMs
-    [InlineData(10)]  // pointwise... and larger k
-    [InlineData(11)]  // depthwise
-    [InlineData(13)]  // GDConv
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
     public void Threaded_results_equal_single_threaded_results(int shapeIndex)
     {
-        var s = ConvTests.Shapes[shapeIndex];
+        var s = ThreadedShapes[shapeIndex];
         var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
         var saved = KernelThreads.Count;
         try
@@ -78,7 +92,9 @@ public sealed class KernelThreadingTests
             foreach (var threads in new[] { 2, 5 })
             {
                 KernelThreads.Count = threads;
+                var pooled = KernelParallel.PooledRuns;
                 var threaded = Run(s, x, w, go);
+                Assert.True(KernelParallel.PooledRuns >= pooled + 3, "every pass should have run on the pool");
                 for (var i = 0; i < single.Length; i++) Assert.Equal(single[i], threaded[i]);
             }
         }
@@ -104,7 +120,7 @@ public sealed class KernelThreadingTests
         try
         {
             KernelThreads.Count = 2;
-            foreach (var s in new[] { ConvTests.Shapes[9], ConvTests.Shapes[11], ConvTests.Shapes[2] })
+            foreach (var s in ThreadedShapes.Append(ConvTests.Shapes[11]))
             {
                 var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
                 var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);

@@ -25,7 +25,8 @@ internal static unsafe class DepthwiseConv<TOps, TV>
 
     private static void Dispatch(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items)
     {
-        if (KernelThreads.Count > 1 && items > 1 && !KernelParallel.IsInsideTask)
+        var work = (long)s.OutputLength * s.KernelH * s.KernelW;
+        if (KernelThreads.Count > 1 && items > 1 && work >= GemmDriver.ParallelThreshold / 4 && !KernelParallel.IsInsideTask)
             ConvWork<TOps, TV>.Run(mode, s, x, y, z, result, items, depthwise: true);
         else
             for (var item = 0; item < items; item++) Item(mode, s, x, y, z, result, item);

@@ -14,8 +14,8 @@ internal static unsafe class GemmDriver
     public const int MC = 16 * GemmMicroKernel.MR;
     public const int NC = 2048;
 
-    /// <summary>Below this many multiply-adds a GEMM is not worth waking other threads for.</summary>
-    public const long ParallelThreshold = 1L << 17;
+    /// <summary>Below this many multiply-adds (≈ 5 µs of work) waking another thread costs more than it saves.</summary>
+    public const long ParallelThreshold = 1L << 19;
 
     /// <summary>
     /// C[i, j] for i in [i0, i0+m), j in [j0, j0+n) (+)= Σp A(i, p)·B(j, p) on the calling thread.
