@@ -11,7 +11,9 @@ namespace EdgeFace.Trainer.Kernels;
 internal static class KernelParallel
 {
     private static readonly object Gate = new();
-    private static readonly ManualResetEventSlim AllDone = new(false);
+    /// <summary>Where the caller sleeps until the last worker finishes (Monitor.Wait allocates nothing, unlike a
+    /// ManualResetEventSlim, whose first blocking wait allocates its lock object).</summary>
+    private static readonly object AllDone = new();
     private static readonly List<SemaphoreSlim> Wakeups = [];
     private static IParallelWork? _work;
     private static int _nextTask, _taskCount, _pendingWorkers;
@@ -43,10 +45,9 @@ internal static class KernelParallel
             _taskCount = taskCount;
             Volatile.Write(ref _nextTask, 0);
             Volatile.Write(ref _pendingWorkers, helpers);
-            AllDone.Reset();
             for (var i = 0; i < helpers; i++) Wakeups[i].Release();
             Drain();
-            AllDone.Wait();
+            WaitForWorkers();
             _work = null;
             _failure?.Throw();
         }
@@ -90,6 +91,16 @@ internal static class KernelParallel
         }
     }
 
+    private static void WaitForWorkers()
+    {
+        // Workers usually finish within microseconds of the caller: spin briefly before sleeping.
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _pendingWorkers) != 0 && spin.Count < 50) spin.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref _pendingWorkers) == 0) return;
+        lock (AllDone)
+            while (Volatile.Read(ref _pendingWorkers) != 0) Monitor.Wait(AllDone);
+    }
+
     private static void EnsureWorkers(int count)
     {
         while (Wakeups.Count < count)
@@ -107,7 +118,8 @@ internal static class KernelParallel
         {
             wakeup.Wait();
             Drain();
-            if (Interlocked.Decrement(ref _pendingWorkers) == 0) AllDone.Set();
+            if (Interlocked.Decrement(ref _pendingWorkers) == 0)
+                lock (AllDone) Monitor.PulseAll(AllDone);
         }
     }
 }
