@@ -7,6 +7,9 @@ public static class TrainerCommandCatalog
 {
     public static IEnumerable<CliCommand> All() =>
     [
+        new Commands.DatasetCheckCommand(),
+        new Commands.DatasetBenchCommand(),
+        new Commands.CheckpointShowCommand(),
         new Commands.BenchGemmCommand(),
         new Commands.BenchConvCommand(),
     ];
