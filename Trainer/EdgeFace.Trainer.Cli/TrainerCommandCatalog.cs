@@ -10,5 +10,7 @@ public static class TrainerCommandCatalog
         new Commands.DatasetCheckCommand(),
         new Commands.DatasetBenchCommand(),
         new Commands.CheckpointShowCommand(),
+        new Commands.BenchGemmCommand(),
+        new Commands.BenchConvCommand(),
     ];
 }
