@@ -43,10 +43,15 @@ public sealed class GalleryAddCommand : CliCommand
         foreach (var image in images)
         {
             try { samples.Add(FaceSamples.FromFile(pipeline, image, storeImages)); }
-            catch (EdgeFaceException e) { unreadable.Add(new SampleVerdict(System.IO.Path.GetFileName(image), false, e.Message)); }
+            catch (EdgeFaceException e)
+            {
+                // The loader's message already starts with the path; keep just the problem.
+                var reason = e.Message.StartsWith(image + ": ", StringComparison.Ordinal) ? e.Message[(image.Length + 2)..] : e.Message;
+                unreadable.Add(new SampleVerdict(System.IO.Path.GetFileName(image), false, reason));
+            }
         }
         if (samples.Count == 0)
-            throw new EdgeFaceException($"no usable sample for '{name.Trim()}': " + string.Join("; ", unreadable.Select(v => v.Reason)));
+            throw new EdgeFaceException($"no usable sample for '{name.Trim()}': " + string.Join("; ", unreadable.Select(v => $"{v.Source}: {v.Reason}")));
 
         using var store = gallery.Open(create: true);
         var options = new EnrollmentOptions
