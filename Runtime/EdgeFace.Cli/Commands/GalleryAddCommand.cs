@@ -38,22 +38,6 @@ public sealed class GalleryAddCommand : CliCommand
         args.EnsureAllUsed();
 
         using var pipeline = face.CreatePipeline(context);
-        var samples = new List<BiometricSample>();
-        var unreadable = new List<SampleVerdict>();
-        foreach (var image in images)
-        {
-            try { samples.Add(FaceSamples.FromFile(pipeline, image, storeImages)); }
-            catch (EdgeFaceException e)
-            {
-                // The loader's message already starts with the path; keep just the problem.
-                var reason = e.Message.StartsWith(image + ": ", StringComparison.Ordinal) ? e.Message[(image.Length + 2)..] : e.Message;
-                unreadable.Add(new SampleVerdict(System.IO.Path.GetFileName(image), false, reason));
-            }
-        }
-        if (samples.Count == 0)
-            throw new EdgeFaceException($"no usable sample for '{name.Trim()}': " + string.Join("; ", unreadable.Select(v => $"{v.Source}: {v.Reason}")));
-
-        using var store = gallery.Open(create: true);
         var options = new EnrollmentOptions
         {
             DuplicateThreshold = FaceSamples.CosineThreshold(pipeline.Embedder.Manifest, threshold),
@@ -63,8 +47,30 @@ public sealed class GalleryAddCommand : CliCommand
             AddToExisting = append,
             ReplaceExisting = replace,
         };
+        // Every image gets a verdict, in the order given: unreadable files here, quality by the enrolment policy.
+        var samples = new List<BiometricSample>();
+        var verdicts = new List<SampleVerdict>();
+        foreach (var image in images)
+        {
+            try
+            {
+                var sample = FaceSamples.FromFile(pipeline, image, storeImages);
+                samples.Add(sample);
+                var reason = options.Quality.Reject(sample.Quality);
+                verdicts.Add(new SampleVerdict(sample.Source, reason is null, reason));
+            }
+            catch (EdgeFaceException e)
+            {
+                // The loader's message already starts with the path; keep just the problem.
+                var reason = e.Message.StartsWith(image + ": ", StringComparison.Ordinal) ? e.Message[(image.Length + 2)..] : e.Message;
+                verdicts.Add(new SampleVerdict(System.IO.Path.GetFileName(image), false, reason));
+            }
+        }
+        if (!verdicts.Any(v => v.Accepted))
+            throw new EdgeFaceException($"no usable sample for '{name.Trim()}': " + string.Join("; ", verdicts.Select(v => $"{v.Source}: {v.Reason}")));
+
+        using var store = gallery.Open(create: true);
         var result = new Enroller(store, options).Enroll(name, samples, metadata);
-        var verdicts = unreadable.Concat(result.Verdicts).ToList();
         var accepted = result.Verdicts.Count(v => v.Accepted);
         if (json)
         {
