@@ -60,7 +60,14 @@ internal static unsafe class DotKernels
                 a2 = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + j), q, a2);
                 a3 = Vector512.FusedMultiplyAdd(Vector512.Load(r3 + j), q, a3);
             }
-            Offer4(top, i, Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3), ref threshold);
+            if (Avx.IsSupported)
+            {
+                // One reduction for four rows, one compare: most rows are rejected without leaving registers.
+                var sums = Reduce4(a0, a1, a2, a3);
+                if (Vector128.GreaterThanAny(sums, Vector128.Create(threshold)))
+                    Offer4(top, i, sums.GetElement(0), sums.GetElement(1), sums.GetElement(2), sums.GetElement(3), ref threshold);
+            }
+            else Offer4(top, i, Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3), ref threshold);
         }
         for (; i < end; i++)
         {
@@ -163,6 +170,15 @@ internal static unsafe class DotKernels
             for (var j = 0; j < stride; j++) s += r[j] * query[j];
             Offer1(top, i, s, ref threshold);
         }
+    }
+
+    /// <summary>The four horizontal sums [Σa0, Σa1, Σa2, Σa3] with three horizontal adds instead of four full reductions.</summary>
+    internal static Vector128<float> Reduce4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
+    {
+        var h01 = Avx.HorizontalAdd(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper());
+        var h23 = Avx.HorizontalAdd(a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+        var h = Avx.HorizontalAdd(h01, h23);
+        return h.GetLower() + h.GetUpper();
     }
 
     private static void Offer4(TopK top, int i, float s0, float s1, float s2, float s3, ref float threshold)

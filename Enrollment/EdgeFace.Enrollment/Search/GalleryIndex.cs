@@ -47,6 +47,8 @@ public sealed unsafe class GalleryIndex : IDisposable
     private int _jobQueryCount;
     private int _jobK;
     private bool _jobBatch;
+    private int _jobChunk;
+    private long _nextRow;
 
     [ThreadStatic] private static TopK? t_scan;
     [ThreadStatic] private static TopK? t_final;
@@ -216,16 +218,21 @@ public sealed unsafe class GalleryIndex : IDisposable
             if (hits == 0) return 0;
             for (var q = 0; q < count; q++) PrepareQuery(probes.Slice(q * Dimension, Dimension), queries + (long)q * _stride, codes + (long)q * _codeStride);
             var candidates = Candidates(hits, n);
-            var parts = _workers is not null && _parallelGate.TryEnter() ? _workers.Parts : 1;
-            try
+            // Batches are throughput work: they queue for the worker team (and its per-query buffers) rather than fall back.
+            lock (_parallelGate)
             {
+                var parts = _workers?.Parts ?? 1;
                 EnsureBatchTops(parts, count);
                 SetJob(queries, codes, count, candidates, batch: true);
-                if (parts > 1) _workers!.Run(_runPart); else RunBatchPart(0, 1);
+                if (parts > 1) _workers!.Run(_runPart); else RunBatchPart(0);
+                var merged = t_final ??= new TopK();
+                for (var q = 0; q < count; q++)
+                {
+                    merged.Reset(candidates);
+                    for (var p = 0; p < parts; p++) merged.MergeFrom(_batchTops[p][q]);
+                    Finish(merged, queries + (long)q * _stride, hits, results.Slice(q * k, hits));
+                }
             }
-            finally { if (parts > 1) _parallelGate.Exit(); }
-            for (var q = 0; q < count; q++)
-                Finish(_batchTops[BatchOwner(q, count, parts)][q], queries + (long)q * _stride, hits, results.Slice(q * k, hits));
             return hits;
         }
         finally
@@ -281,41 +288,39 @@ public sealed unsafe class GalleryIndex : IDisposable
         _jobQueryCount = count;
         _jobK = k;
         _jobBatch = batch;
+        // Parts claim chunks of rows from a shared counter instead of fixed halves, so a thread that the OS
+        // deschedules delays only its current chunk; the others take the rest.
+        var rowBytes = _options.Quantization == Quantization.Int8 ? _codeStride : _stride * 4;
+        _jobChunk = batch ? Math.Max(4, BlockBytes / rowBytes) : Math.Max(1024, ChunkBytes / rowBytes);
+        _nextRow = 0;
+    }
+
+    private const int ChunkBytes = 4 * 1024 * 1024;
+
+    private bool Claim(out int first, out int end)
+    {
+        var start = Interlocked.Add(ref _nextRow, _jobChunk) - _jobChunk;
+        first = (int)Math.Min(start, _count);
+        end = (int)Math.Min(start + _jobChunk, _count);
+        return first < end;
     }
 
     private void RunPart(int part)
     {
-        if (_jobBatch) { RunBatchPart(part, _workers!.Parts); return; }
-        var parts = _partTops.Length;
+        if (_jobBatch) { RunBatchPart(part); return; }
         var top = _partTops[part];
         top.Reset(_jobK);
-        var first = (int)((long)_count * part / parts);
-        var end = (int)((long)_count * (part + 1) / parts);
-        ScanRange(first, end, _jobQueries, _jobCodes, top);
+        while (Claim(out var first, out var end)) ScanRange(first, end, _jobQueries, _jobCodes, top);
     }
 
-    /// <summary>A batch part owns a slice of the probes and streams the whole gallery in blocks for them.</summary>
-    private void RunBatchPart(int part, int parts)
+    /// <summary>A batch part claims cache-sized blocks of rows and scores each block against every probe, keeping its own top-k per probe.</summary>
+    private void RunBatchPart(int part)
     {
-        var firstQuery = (int)((long)_jobQueryCount * part / parts);
-        var endQuery = (int)((long)_jobQueryCount * (part + 1) / parts);
         var tops = _batchTops[part];
-        for (var q = firstQuery; q < endQuery; q++) tops[q].Reset(_jobK);
-        var rowBytes = _options.Quantization == Quantization.Int8 ? _codeStride : _stride * 4;
-        var block = Math.Max(4, BlockBytes / rowBytes);
-        for (var start = 0; start < _count; start += block)
-        {
-            var end = Math.Min(_count, start + block);
-            for (var q = firstQuery; q < endQuery; q++)
-                ScanRange(start, end, _jobQueries + (long)q * _stride, _jobCodes + (long)q * _codeStride, tops[q]);
-        }
-    }
-
-    private static int BatchOwner(int query, int count, int parts)
-    {
-        for (var p = 0; p < parts; p++)
-            if (query < (int)((long)count * (p + 1) / parts)) return p;
-        return parts - 1;
+        for (var q = 0; q < _jobQueryCount; q++) tops[q].Reset(_jobK);
+        while (Claim(out var first, out var end))
+            for (var q = 0; q < _jobQueryCount; q++)
+                ScanRange(first, end, _jobQueries + (long)q * _stride, _jobCodes + (long)q * _codeStride, tops[q]);
     }
 
     private void EnsureBatchTops(int parts, int count)

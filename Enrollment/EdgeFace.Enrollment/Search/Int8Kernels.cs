@@ -15,7 +15,7 @@ internal static unsafe class Int8Kernels
     public const int StrideMultiple = 64;
 
     public static string Path =>
-        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? "avx512bw" : Avx2.IsSupported ? "avx2" : Vector128.IsHardwareAccelerated ? "vector128" : "scalar";
+        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && Avx2.IsSupported ? "avx512bw" : Avx2.IsSupported ? "avx2" : Vector128.IsHardwareAccelerated ? "vector128" : "scalar";
 
     /// <summary>Quantises <paramref name="v"/> into <paramref name="codes"/> (length ≥ v.Length, the rest zeroed) and returns the scale.</summary>
     public static float Quantise(ReadOnlySpan<float> v, Span<sbyte> codes)
@@ -32,7 +32,7 @@ internal static unsafe class Int8Kernels
 
     public static void Scan(sbyte* codes, float* scales, int first, int end, int stride, short* query, TopK top)
     {
-        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported) Scan512(codes, scales, first, end, stride, query, top);
+        if (Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && Avx2.IsSupported) Scan512(codes, scales, first, end, stride, query, top);
         else if (Avx2.IsSupported) Scan256(codes, scales, first, end, stride, query, top);
         else if (Vector128.IsHardwareAccelerated) Scan128(codes, scales, first, end, stride, query, top);
         else ScanScalar(codes, scales, first, end, stride, query, top);
@@ -57,10 +57,18 @@ internal static unsafe class Int8Kernels
                 a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r2 + j)), q);
                 a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r3 + j)), q);
             }
-            Offer(top, i, Vector512.Sum(a0) * scales[i], ref threshold);
-            Offer(top, i + 1, Vector512.Sum(a1) * scales[i + 1], ref threshold);
-            Offer(top, i + 2, Vector512.Sum(a2) * scales[i + 2], ref threshold);
-            Offer(top, i + 3, Vector512.Sum(a3) * scales[i + 3], ref threshold);
+            // One reduction and one compare for four rows; rows below the running threshold never leave registers.
+            var h01 = Avx2.HorizontalAdd(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper());
+            var h23 = Avx2.HorizontalAdd(a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+            var h = Avx2.HorizontalAdd(h01, h23);
+            var sums = Vector128.ConvertToSingle(h.GetLower() + h.GetUpper()) * Vector128.Load(scales + i);
+            if (Vector128.GreaterThanAny(sums, Vector128.Create(threshold)))
+            {
+                Offer(top, i, sums.GetElement(0), ref threshold);
+                Offer(top, i + 1, sums.GetElement(1), ref threshold);
+                Offer(top, i + 2, sums.GetElement(2), ref threshold);
+                Offer(top, i + 3, sums.GetElement(3), ref threshold);
+            }
         }
         ScanScalar(codes, scales, i, end, stride, query, top);
     }
