@@ -26,5 +26,9 @@ public static class CommandCatalog
         new AuditListCommand(),
         new BenchSearchCommand(),
         new BenchEnrollCommand(),
+        new CalibrateCommand(),
+        new EvalLfwCommand(),
+        new BenchPipelineCommand(),
+        new ModelsCommand(),
     ];
 }
