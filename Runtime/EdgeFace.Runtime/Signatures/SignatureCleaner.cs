@@ -24,6 +24,9 @@ public sealed class SignatureCleaner : IDisposable
 
     private readonly SignatureCleanerOptions _options;
     private readonly Mat _backgroundKernel;
+    private const int BackgroundScale = 4;
+    private const int RuleSearchScale = 4;
+    private readonly Mat _small = new(), _smallBackground = new(), _smallMask = new();
     private readonly Mat _working = new(), _channel = new(), _alpha = new(), _background = new(), _ratio = new();
     private readonly Mat _normalised = new(), _binary = new(), _mask = new(), _lineMask = new(), _bridged = new();
     private readonly Mat _labels = new(), _componentStats = new(), _centroids = new();
@@ -38,7 +41,8 @@ public sealed class SignatureCleaner : IDisposable
     {
         _options = options ?? new SignatureCleanerOptions();
         _options.Validate();
-        _backgroundKernel = Cv2.GetStructuringElement(MorphShapes.Rect, new Size(_options.BackgroundKernel, _options.BackgroundKernel));
+        var side = Math.Max(3, _options.BackgroundKernel / BackgroundScale | 1);
+        _backgroundKernel = Cv2.GetStructuringElement(MorphShapes.Rect, new Size(side, side));
     }
 
     public SignatureCleanerOptions Options => _options;
@@ -154,9 +158,12 @@ public sealed class SignatureCleaner : IDisposable
         {
             Cv2.ExtractChannel(_working, _channel, c);
             if (_working.Channels() == 4) CompositeOnWhite(_channel, _alpha);
-            Cv2.MorphologyEx(_channel, _background, MorphTypes.Close, _backgroundKernel, borderType: BorderTypes.Replicate);
-            // The closing is blocky; a box blur of the same size makes the estimate smooth like real lighting.
-            Cv2.Blur(_background, _background, new Size(_options.BackgroundKernel, _options.BackgroundKernel), borderType: BorderTypes.Replicate);
+            // Lighting varies slowly, so the paper is estimated at a quarter of the resolution (16x less work):
+            // a closing erases everything darker and narrower than the kernel, a blur smooths its blocks.
+            Cv2.Resize(_channel, _small, new Size(Math.Max(1, _channel.Cols / BackgroundScale), Math.Max(1, _channel.Rows / BackgroundScale)), 0, 0, InterpolationFlags.Area);
+            Cv2.MorphologyEx(_small, _smallBackground, MorphTypes.Close, _backgroundKernel, borderType: BorderTypes.Replicate);
+            Cv2.Blur(_smallBackground, _smallBackground, _backgroundKernel.Size(), borderType: BorderTypes.Replicate);
+            Cv2.Resize(_smallBackground, _background, _channel.Size(), 0, 0, InterpolationFlags.Linear);
             Cv2.Max(_background, _channel, _background);
             Cv2.Divide(_channel, _background, c == 0 ? _normalised : _ratio, 255.0);
             if (c > 0) Cv2.Min(_normalised, _ratio, _normalised);
@@ -211,11 +218,15 @@ public sealed class SignatureCleaner : IDisposable
     /// <summary>
     /// Finds straight near-horizontal segments longer than the configured fraction of the width, erases a band as thick
     /// as the line, then restores the band where ink continues above and below it (strokes crossing the line).
+    /// Candidates come from a Hough transform on a 4x max-pooled mask (cheap), and are confirmed at full resolution.
     /// </summary>
     private int RemoveRuledLines()
     {
-        var minLength = _options.RuledLineMinLength * _mask.Cols;
-        var segments = Cv2.HoughLinesP(_mask, 1, Math.PI / 360, (int)(minLength / 2), minLength, Math.Max(3, _mask.Cols / 100.0));
+        int rows = _mask.Rows, cols = _mask.Cols;
+        Cv2.Resize(_mask, _smallMask, new Size(Math.Max(1, cols / RuleSearchScale), Math.Max(1, rows / RuleSearchScale)), 0, 0, InterpolationFlags.Area);
+        Cv2.Threshold(_smallMask, _smallMask, 0, 255, ThresholdTypes.Binary);
+        var minLength = _options.RuledLineMinLength * _smallMask.Cols;
+        var segments = Cv2.HoughLinesP(_smallMask, 1, Math.PI / 180, (int)(minLength / 2), minLength, 2);
         _lineMask.Create(_mask.Size(), MatType.CV_8UC1);
         _lineMask.SetTo(Scalar.Black);
         var lines = 0;
@@ -226,10 +237,12 @@ public sealed class SignatureCleaner : IDisposable
             var angle = Math.Abs(Math.Atan2(s.P2.Y - s.P1.Y, s.P2.X - s.P1.X) * 180 / Math.PI);
             if (angle > 90) angle = 180 - angle;
             if (angle > _options.RuledLineMaxAngle) continue;
-            if (InkAlong(s) < 0.9) continue;
-            var thickness = RuleThickness(s, maxThickness);
-            if (thickness < 0) continue;
-            Cv2.Line(_lineMask, s.P1, s.P2, Scalar.White, thickness + 2);
+            var x1 = s.P1.X * RuleSearchScale + RuleSearchScale / 2.0;
+            var x2 = s.P2.X * RuleSearchScale + RuleSearchScale / 2.0;
+            var y1 = s.P1.Y * RuleSearchScale + RuleSearchScale / 2.0;
+            var y2 = s.P2.Y * RuleSearchScale + RuleSearchScale / 2.0;
+            if (!ConfirmRule(x1, y1, x2, y2, maxThickness, out var fitted, out var thickness)) continue;
+            Cv2.Line(_lineMask, fitted.P1, fitted.P2, Scalar.White, thickness + 2);
             thickest = Math.Max(thickest, thickness + 2);
             lines++;
         }
@@ -245,76 +258,67 @@ public sealed class SignatureCleaner : IDisposable
     }
 
     /// <summary>
-    /// Fraction of points along the segment (every 2 px, ±1 px vertically) that are ink. A ruled line is nearly solid;
-    /// a row through dense handwriting only hits strokes here and there, which Hough's gap tolerance would bridge.
+    /// Confirms a candidate at full resolution. Along it, the nearest vertical ink run is found at each sample; a printed
+    /// rule is there at nearly every sample, has the same thickness all along, and its run centres lie on one straight
+    /// line within a pixel. A long pen stroke wavers in thickness or path and is kept. Returns the fitted line.
     /// </summary>
-    private unsafe double InkAlong(LineSegmentPoint s)
+    private unsafe bool ConfirmRule(double x1, double y1, double x2, double y2, int limit, out LineSegmentPoint fitted, out int thickness)
     {
-        int rows = _mask.Rows, cols = _mask.Cols;
-        var step = (int)_mask.Step();
-        var data = (byte*)_mask.Data;
-        var length = Math.Sqrt((double)(s.P2.X - s.P1.X) * (s.P2.X - s.P1.X) + (double)(s.P2.Y - s.P1.Y) * (s.P2.Y - s.P1.Y));
-        var samples = Math.Max(2, (int)(length / 2));
-        var hits = 0;
-        for (var i = 0; i < samples; i++)
-        {
-            var t = (i + 0.5) / samples;
-            var x = Math.Clamp((int)Math.Round(s.P1.X + t * (s.P2.X - s.P1.X)), 0, cols - 1);
-            var y = (int)Math.Round(s.P1.Y + t * (s.P2.Y - s.P1.Y));
-            for (var dy = -1; dy <= 1; dy++)
-            {
-                var yy = y + dy;
-                if (yy < 0 || yy >= rows || data[yy * step + x] == 0) continue;
-                hits++;
-                break;
-            }
-        }
-        return hits / (double)samples;
-    }
-
-    /// <summary>
-    /// The line's thickness in pixels when the segment is a printed rule, else -1. A rule's vertical ink run has the same
-    /// thickness all along and its centre lies on one straight line within a pixel; a long pen stroke wavers in both.
-    /// </summary>
-    private unsafe int RuleThickness(LineSegmentPoint s, int limit)
-    {
-        const int samples = 24;
+        const int samples = 48, search = RuleSearchScale + 2;
+        fitted = default;
+        thickness = 0;
         Span<double> xs = stackalloc double[samples];
         Span<double> centres = stackalloc double[samples];
         Span<int> runs = stackalloc int[samples];
         int rows = _mask.Rows, cols = _mask.Cols;
         var step = (int)_mask.Step();
         var data = (byte*)_mask.Data;
+        var found = 0;
         for (var i = 0; i < samples; i++)
         {
             var t = (i + 0.5) / samples;
-            var x = Math.Clamp((int)Math.Round(s.P1.X + t * (s.P2.X - s.P1.X)), 0, cols - 1);
-            var y = Math.Clamp((int)Math.Round(s.P1.Y + t * (s.P2.Y - s.P1.Y)), 0, rows - 1);
+            var x = Math.Clamp((int)Math.Round(x1 + t * (x2 - x1)), 0, cols - 1);
+            var predicted = (int)Math.Round(y1 + t * (y2 - y1));
             var column = data + x;
-            if (column[y * step] == 0 && y > 0 && column[(y - 1) * step] != 0) y--;
-            else if (column[y * step] == 0 && y < rows - 1 && column[(y + 1) * step] != 0) y++;
-            if (column[y * step] == 0) return -1;
+            var y = -1;
+            for (var d = 0; d <= search && y < 0; d++)
+            {
+                if (predicted - d is var up && up >= 0 && up < rows && column[up * step] != 0) y = up;
+                else if (predicted + d is var down && down >= 0 && down < rows && column[down * step] != 0) y = down;
+            }
+            if (y < 0) continue;
             int top = y, bottom = y;
             while (top > 0 && column[(top - 1) * step] != 0 && bottom - top < limit) top--;
             while (bottom < rows - 1 && column[(bottom + 1) * step] != 0 && bottom - top < limit) bottom++;
-            xs[i] = x;
-            centres[i] = (top + bottom) / 2.0;
-            runs[i] = bottom - top + 1;
+            xs[found] = x;
+            centres[found] = (top + bottom) / 2.0;
+            runs[found] = bottom - top + 1;
+            found++;
         }
+        if (found < 0.9 * samples) return false;
+        xs = xs[..found];
+        centres = centres[..found];
+        runs = runs[..found];
         double mx = 0, my = 0;
-        for (var i = 0; i < samples; i++) { mx += xs[i]; my += centres[i]; }
-        mx /= samples; my /= samples;
+        for (var i = 0; i < found; i++) { mx += xs[i]; my += centres[i]; }
+        mx /= found; my /= found;
         double sxy = 0, sxx = 0;
-        for (var i = 0; i < samples; i++) { sxy += (xs[i] - mx) * (centres[i] - my); sxx += (xs[i] - mx) * (xs[i] - mx); }
+        for (var i = 0; i < found; i++) { sxy += (xs[i] - mx) * (centres[i] - my); sxx += (xs[i] - mx) * (xs[i] - mx); }
         var slope = sxx > 0 ? sxy / sxx : 0;
         double residual = 0;
-        for (var i = 0; i < samples; i++) { var r = centres[i] - my - slope * (xs[i] - mx); residual += r * r; }
-        if (Math.Sqrt(residual / samples) > 0.7) return -1;
+        for (var i = 0; i < found; i++) { var r = centres[i] - my - slope * (xs[i] - mx); residual += r * r; }
+        if (Math.Sqrt(residual / found) > 0.7) return false;
         runs.Sort();
-        var median = runs[samples / 2];
-        // Thickness must be steady: the middle two thirds of the runs within ±30% of the median (+1 px for rounding).
-        var spread = runs[samples * 5 / 6] - runs[samples / 6];
-        return median <= limit && spread <= 0.3 * median + 1 ? median : -1;
+        var median = runs[found / 2];
+        // Steady thickness: the middle two thirds of the runs within ±30% of the median (+1 px for rounding).
+        if (median > limit || runs[found * 5 / 6] - runs[found / 6] > 0.3 * median + 1) return false;
+        thickness = median;
+        var left = Math.Min(x1, x2) - RuleSearchScale;
+        var right = Math.Max(x1, x2) + RuleSearchScale;
+        fitted = new LineSegmentPoint(
+            new Point((int)Math.Round(left), (int)Math.Round(my + slope * (left - mx))),
+            new Point((int)Math.Round(right), (int)Math.Round(my + slope * (right - mx))));
+        return true;
     }
 
     /// <summary>Drops connected components smaller than SpeckFraction of all ink. Returns (kept, dropped, ink pixels kept).</summary>
@@ -469,7 +473,7 @@ public sealed class SignatureCleaner : IDisposable
 
     public void Dispose()
     {
-        foreach (var m in new[] { _backgroundKernel, _working, _channel, _alpha, _background, _ratio, _normalised, _binary, _mask,
+        foreach (var m in new[] { _backgroundKernel, _small, _smallBackground, _smallMask, _working, _channel, _alpha, _background, _ratio, _normalised, _binary, _mask,
                      _lineMask, _bridged, _labels, _componentStats, _centroids, _ink, _padded, _rotated, _cropped, _resized, _canvas })
             m.Dispose();
     }
