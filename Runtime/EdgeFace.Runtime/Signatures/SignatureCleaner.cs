@@ -26,6 +26,7 @@ public sealed class SignatureCleaner : IDisposable
     private readonly Mat _backgroundKernel;
     private const int BackgroundScale = 4;
     private const int RuleSearchScale = 4;
+    private const double MaxSpeckArea = 0.0001;
     private readonly Mat _small = new(), _smallBackground = new(), _smallMask = new();
     private readonly Mat _working = new(), _channel = new(), _alpha = new(), _background = new(), _ratio = new();
     private readonly Mat _normalised = new(), _binary = new(), _mask = new(), _lineMask = new(), _bridged = new();
@@ -327,7 +328,9 @@ public sealed class SignatureCleaner : IDisposable
         var count = Cv2.ConnectedComponentsWithStats(_mask, _labels, _componentStats, _centroids, PixelConnectivity.Connectivity8, MatType.CV_32S);
         long total = 0;
         for (var i = 1; i < count; i++) total += _componentStats.At<int>(i, (int)ConnectedComponentsTypes.Area);
-        var minArea = Math.Max(2, _options.SpeckFraction * total);
+        // Relative to the ink, so a bold signature loses its dust but a fine one keeps its dots; capped in absolute terms
+        // so that small separate marks (the letters of a printed page) still count as marks.
+        var minArea = Math.Max(2, Math.Min(_options.SpeckFraction * total, MaxSpeckArea * _mask.Rows * _mask.Cols));
         if (_dropLabel.Length < count) _dropLabel = new bool[count * 2];
         int kept = 0, dropped = 0, ink = 0;
         for (var i = 1; i < count; i++)

@@ -35,10 +35,12 @@ public sealed record SignatureCleanerOptions
     public double SpeckFraction { get; init; } = 0.002;
 
     /// <summary>
-    /// Deskew: an ink principal axis within this many degrees of horizontal is rotated to horizontal (default 6);
-    /// the correction tapers linearly to none at twice this angle, so a writer's deliberate slant is kept. 0 disables.
+    /// Deskew: an ink principal axis within this many degrees of horizontal is rotated to horizontal (default 15);
+    /// the correction tapers linearly to none at twice this angle, so a steeply written signature is left alone. The
+    /// bound is wide on purpose: a page tilt of ±5° on top of the writer's own slant must still land in the fully
+    /// corrected range, or the same signature would be straightened on one scan and not on the next. 0 disables.
     /// </summary>
-    public double DeskewMaxAngle { get; init; } = 6;
+    public double DeskewMaxAngle { get; init; } = 15;
 
     /// <summary>
     /// Empty border, in output pixels, left on each side of the 150x220 canvas (default 4). The ink is cropped to its
@@ -84,7 +86,7 @@ public sealed record SignatureCleanerOptions
         Check(RuledLineMinLength is > 0 and <= 1, nameof(RuledLineMinLength), RuledLineMinLength);
         Check(RuledLineMaxAngle is >= 0 and < 45, nameof(RuledLineMaxAngle), RuledLineMaxAngle);
         Check(SpeckFraction is >= 0 and < 0.5, nameof(SpeckFraction), SpeckFraction);
-        Check(DeskewMaxAngle is >= 0 and <= 20, nameof(DeskewMaxAngle), DeskewMaxAngle);
+        Check(DeskewMaxAngle is >= 0 and <= 30, nameof(DeskewMaxAngle), DeskewMaxAngle);
         Check(CanvasMargin is >= 0 and < 50, nameof(CanvasMargin), CanvasMargin);
         Check(InkPercentile is > 0 and <= 1, nameof(InkPercentile), InkPercentile);
         Check(MinInkCoverage is >= 0 and < 0.1, nameof(MinInkCoverage), MinInkCoverage);
