@@ -9,5 +9,8 @@ public static class CommandCatalog
     public static IEnumerable<CliCommand> All() =>
     [
         new VersionCommand(),
+        new SignatureCleanCommand(),
+        new SignatureEvaluateCommand(),
+        new SignatureCheckReferencesCommand(),
     ];
 }

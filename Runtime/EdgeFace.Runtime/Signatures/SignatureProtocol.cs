@@ -14,11 +14,7 @@ public static class SignatureProtocol
     /// <summary>Runs the protocol on <paramref name="writers"/>, whose images must all be in <paramref name="embeddings"/>.</summary>
     public static SignatureProtocolResult Run(IReadOnlyList<SignatureWriter> writers, SignatureEmbeddings embeddings, SignatureProtocolOptions options)
     {
-        options.Validate();
-        if (writers.Count < 2) throw new EdgeFaceException($"the protocol needs at least 2 writers (random forgeries come from the others), got {writers.Count}");
-        foreach (var w in writers)
-            if (w.Genuine.Count <= options.References)
-                throw new EdgeFaceException($"writer {w.Id:000} has {w.Genuine.Count} genuine signatures; {options.References} references leave no genuine query");
+        Validate(writers, options);
 
         var enrolments = writers.Select(w => DrawReferences(w, options)).ToList();
         var spreads = enrolments.Select(e => Spread(e.References, embeddings)).ToList();
@@ -56,6 +52,16 @@ public static class SignatureProtocol
             ForgeryMetrics.From(skilled), ForgeryMetrics.From(random),
             ForgeryMetrics.From(Roc(QueryKind.Skilled, false)), ForgeryMetrics.From(Roc(QueryKind.Random, false)),
             threshold, skilled.Frr(threshold), skilled.Far(threshold), random.Far(threshold));
+    }
+
+    /// <summary>Throws <see cref="EdgeFaceException"/> when the options cannot run on these writers; cheap, so call it before embedding.</summary>
+    public static void Validate(IReadOnlyList<SignatureWriter> writers, SignatureProtocolOptions options)
+    {
+        options.Validate();
+        if (writers.Count < 2) throw new EdgeFaceException($"the protocol needs at least 2 writers (random forgeries come from the others), got {writers.Count}");
+        foreach (var w in writers)
+            if (w.Genuine.Count <= options.References)
+                throw new EdgeFaceException($"writer {w.Id:000} has {w.Genuine.Count} genuine signatures; {options.References} references leave no genuine query");
     }
 
     /// <summary>R genuine signatures by a seeded shuffle; each writer has its own generator, so adding a writer changes no other draw.</summary>

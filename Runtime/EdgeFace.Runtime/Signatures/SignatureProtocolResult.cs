@@ -63,10 +63,11 @@ public sealed record SignatureProtocolResult(
         {
             LogX = true, LogY = true, XRange = (1e-3, 1), YRange = (1e-3, 1),
         };
-        foreach (var (kind, name) in new[] { (QueryKind.Skilled, "skilled forgeries"), (QueryKind.Random, "random forgeries") })
+        foreach (var (kind, name) in new[] { (QueryKind.Skilled, "skilled"), (QueryKind.Random, "random") })
         {
             var points = Roc(kind).Points();
-            plot.AddSeries($"{name} (EER {(kind == QueryKind.Skilled ? Skilled : Random).Eer:P1})",
+            var eer = (kind == QueryKind.Skilled ? Skilled : Random).Eer * 100;
+            plot.AddSeries(string.Create(CultureInfo.InvariantCulture, $"{name} EER {eer:0.0}%"),
                 points.Select(p => p.Far).ToList(), points.Select(p => 1 - p.Tar).ToList());
         }
         plot.AddMarker($"threshold {Threshold:0.###}", FarSkilled, Frr);
