@@ -10,7 +10,7 @@ public sealed class SignatureEvaluateCommand : CliCommand
     public override string Path => "signature evaluate";
     public override string Summary => "Writer-independent signature verification on SigComp2011: EER/AUC for skilled and random forgeries";
     public override string Usage =>
-        "[--writers 041-048] [--references 5] [--seed 1] [--aggregation mean|max] [--alpha 0.5] [--mu M] [--threshold T] " +
+        "[--writers 041-048] [--references 5] [--seed 1] [--aggregation mean|max] [--alpha 1] [--mu M] [--threshold T] " +
         "[--model MANIFEST] [--data DIR] [--plot PNG] [--json]";
     public override IReadOnlyCollection<string> Flags => ["json"];
 
@@ -28,7 +28,7 @@ public sealed class SignatureEvaluateCommand : CliCommand
             References = args.GetInt("references", 5),
             Seed = args.GetInt("seed", 1),
             Aggregation = aggregation,
-            Adaptation = args.GetDouble("alpha", 0.5),
+            Adaptation = args.GetDouble("alpha", new SignatureProtocolOptions().Adaptation),
             PopulationSimilarity = args.GetDouble("mu"),
             Threshold = args.GetDouble("threshold"),
         };
