@@ -12,5 +12,6 @@ public static class CommandCatalog
         new SignatureCleanCommand(),
         new SignatureEvaluateCommand(),
         new SignatureCheckReferencesCommand(),
+        new SignatureBenchCommand(),
     ];
 }

@@ -101,4 +101,15 @@ public sealed class SignatureCommandTests
     [InlineData(new[] { "--data", "/nonexistent/sigcomp" }, "signature dataset folder not found: /nonexistent/sigcomp")]
     public void Evaluate_bad_input_is_one_line(string[] options, string message) =>
         AssertOneLineError(CliProcess.Run("edgeface", ["signature", "evaluate", .. options]), $"edgeface signature evaluate: {message}");
+
+    [Fact]
+    public void Bench_reports_clean_and_embed_times()
+    {
+        var r = CliProcess.Run("edgeface", ["signature", "bench", "--images", "4", "--rounds", "1"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("decode PNG (reference): ", r.Stdout);
+        Assert.Contains("x decode, ", r.Stdout);
+        Assert.Contains("embed (baseline-hog-v1): ", r.Stdout);
+        AssertOneLineError(CliProcess.Run("edgeface", ["signature", "bench", "--images", "0"]), "edgeface signature bench: --images must be at least 1, got 0");
+    }
 }
