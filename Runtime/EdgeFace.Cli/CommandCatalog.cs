@@ -30,5 +30,9 @@ public static class CommandCatalog
         new EvalLfwCommand(),
         new BenchPipelineCommand(),
         new ModelsCommand(),
+        new SignatureCleanCommand(),
+        new SignatureEvaluateCommand(),
+        new SignatureCheckReferencesCommand(),
+        new SignatureBenchCommand(),
     ];
 }
