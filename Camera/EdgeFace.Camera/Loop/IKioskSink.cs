@@ -12,5 +12,7 @@ public interface IKioskSink
     /// <summary>False lets the loop skip drawing overlays when nobody looks.</summary>
     bool WantsFrames { get; }
     void OnFrame(Mat annotated, KioskContext context);
+    /// <summary>Called once per tick after the frame (if any), with the tick's guidance and state.</summary>
+    void OnTick(KioskContext context);
     void OnDecision(KioskDecision decision);
 }

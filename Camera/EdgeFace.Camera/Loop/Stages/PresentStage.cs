@@ -24,11 +24,14 @@ public sealed class PresentStage(IReadOnlyList<IKioskSink> sinks, TimeSpan resul
     {
         foreach (var d in context.DecisionsThisTick)
             foreach (var s in sinks) s.OnDecision(d);
-        if (!context.HasFrame) return;
         var wanted = false;
         foreach (var s in sinks) wanted |= s.WantsFrames;
-        if (!wanted) return;
+        if (context.HasFrame && wanted) Draw(context);
+        foreach (var s in sinks) s.OnTick(context);
+    }
 
+    private void Draw(KioskContext context)
+    {
         context.Frame.CopyTo(_canvas);
         foreach (var t in context.Tracker.Active)
         {
