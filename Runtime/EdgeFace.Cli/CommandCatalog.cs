@@ -9,5 +9,8 @@ public static class CommandCatalog
     public static IEnumerable<CliCommand> All() =>
     [
         new VersionCommand(),
+        new DetectCommand(),
+        new EmbedCommand(),
+        new VerifyCommand(),
     ];
 }
