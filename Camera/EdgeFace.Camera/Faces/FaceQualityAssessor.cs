@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace EdgeFace.Camera.Faces;
 
 /// <summary>Thresholds that turn face quality into guidance. Defaults suit a 640×480 kiosk camera at arm's length.</summary>
-public sealed record QualityOptions
+public sealed record GuidanceOptions
 {
     /// <summary>Faces with an eye distance under this many pixels are "too far".</summary>
     public float MinEyeDistance { get; init; } = 28f;
@@ -21,19 +21,19 @@ public sealed record QualityOptions
 /// Measures size, yaw, brightness and sharpness of a face. Reuses its scratch Mats across calls;
 /// owns them and disposes them. Not thread-safe.
 /// </summary>
-public sealed class FaceQualityAssessor(QualityOptions options) : IDisposable
+public sealed class FaceQualityAssessor(GuidanceOptions options) : IDisposable
 {
     private const int Probe = 64;
     private readonly Mat _crop = new();
     private readonly Mat _gray = new();
     private readonly Mat _laplace = new();
 
-    public QualityOptions Options => options;
+    public GuidanceOptions Options => options;
 
-    public FaceQuality Assess(Mat frame, in FaceObservation face)
+    public KioskFaceQuality Assess(Mat frame, in FaceObservation face)
     {
-        var eye = face.Landmarks.EyeDistance;
-        var yaw = face.Landmarks.Yaw;
+        var eye = FaceGeometry.EyeDistance(face.Landmarks);
+        var yaw = FaceGeometry.Yaw(face.Landmarks);
         var rect = new Rect((int)face.Box.X, (int)face.Box.Y, (int)face.Box.Width, (int)face.Box.Height)
             .Intersect(new Rect(0, 0, frame.Width, frame.Height));
         float brightness = 0, sharpness = 0;
@@ -48,15 +48,15 @@ public sealed class FaceQualityAssessor(QualityOptions options) : IDisposable
         }
         var overall = Score(eye / options.MinEyeDistance) * Score((options.MaxYaw - MathF.Abs(yaw)) / options.MaxYaw + 1f)
             * Score(brightness / options.MinBrightness) * Score(sharpness / options.MinSharpness);
-        return new FaceQuality(eye, yaw, brightness, sharpness, overall);
+        return new KioskFaceQuality(eye, yaw, brightness, sharpness, overall);
     }
 
     /// <summary>0 at/below the limit (ratio 1), rising to 1 at twice the limit.</summary>
     private static float Score(float ratio) => Math.Clamp(ratio - 1f, 0f, 1f) * 0.9f + 0.1f;
 
     /// <summary>The first problem a person should fix, or null when the face is good enough to use.</summary>
-    public Guidance? Check(in FaceQuality q) =>
-        q.SizePixels < options.MinEyeDistance ? Guidance.MoveCloser
+    public Guidance? Check(in KioskFaceQuality q) =>
+        q.EyeDistance < options.MinEyeDistance ? Guidance.MoveCloser
         : MathF.Abs(q.Yaw) > options.MaxYaw ? Guidance.FaceTheCamera
         : q.Brightness < options.MinBrightness ? Guidance.MoreLight
         : q.Sharpness < options.MinSharpness ? Guidance.HoldStill

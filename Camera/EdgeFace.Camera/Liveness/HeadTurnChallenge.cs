@@ -1,3 +1,4 @@
+using EdgeFace.Runtime.Faces;
 using EdgeFace.Camera.Faces;
 
 namespace EdgeFace.Camera.Liveness;
@@ -6,7 +7,7 @@ public enum ChallengeState { Waiting, Passed, Failed }
 
 /// <summary>
 /// Challenge–response liveness from the 5 detector landmarks: the person is asked to turn the head one way,
-/// and passes when the yaw proxy (<see cref="Landmarks5.Yaw"/>) moves from its starting value by at least
+/// and passes when the yaw proxy (<see cref="FaceGeometry.Yaw"/>) moves from its starting value by at least
 /// <see cref="MinYawChange"/> in the asked direction before <see cref="Timeout"/>. A printed photo or a still face
 /// keeps its yaw and fails. Blinks are not used: 5-point landmarks carry no eyelid information.
 /// Directions are in image coordinates of the unmirrored camera: the person's left is the image's right,
@@ -32,10 +33,10 @@ public sealed class HeadTurnChallenge
     }
 
     /// <summary>Feeds one frame's landmarks; returns the state after it.</summary>
-    public ChallengeState Observe(in Landmarks5 landmarks, TimeSpan now)
+    public ChallengeState Observe(in FacePoints landmarks, TimeSpan now)
     {
         if (State != ChallengeState.Waiting) return State;
-        var yaw = landmarks.Yaw;
+        var yaw = FaceGeometry.Yaw(landmarks);
         _baseline ??= yaw;
         var change = yaw - _baseline.Value;
         if (Direction == Guidance.TurnHeadRight) change = -change;

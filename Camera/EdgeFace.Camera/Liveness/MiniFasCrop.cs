@@ -1,3 +1,4 @@
+using EdgeFace.Runtime.Faces;
 using EdgeFace.Camera.Faces;
 using OpenCvSharp;
 
@@ -11,7 +12,7 @@ namespace EdgeFace.Camera.Liveness;
 public static class MiniFasCrop
 {
     /// <returns>The crop rectangle in frame pixels (x, y, width, height), always inside the frame.</returns>
-    public static Rect Compute(int frameWidth, int frameHeight, BoxF box, float scale)
+    public static Rect Compute(int frameWidth, int frameHeight, RectF box, float scale)
     {
         if (frameWidth < 2 || frameHeight < 2) throw new ArgumentException($"frame {frameWidth}x{frameHeight} is too small");
         var w = Math.Max(1f, box.Width);

@@ -1,115 +1,141 @@
-using EdgeFace.Camera.Faces;
 using EdgeFace.Runtime;
-using Microsoft.ML.OnnxRuntime;
+using EdgeFace.Runtime.Faces;
+using EdgeFace.Runtime.Inference;
+using EdgeFace.Runtime.Models;
 using OpenCvSharp;
 
 namespace EdgeFace.Camera.Liveness;
 
 /// <summary>
-/// The MiniFASNet two-model ensemble (V2 at crop scale 2.7, V1SE at 4.0): each sees the full frame cropped around
-/// the face per <see cref="MiniFasCrop"/>, resized to 80×80 BGR with raw 0..255 values; softmax of each model's
-/// logits is averaged and class 1 is "live". Tensors and crops are allocated once.
-/// Owns both sessions; dispose to release them. Not thread-safe.
+/// The MiniFASNet two-model ensemble (V2 at crop scale 2.7, V1SE at 4.0; the scale comes from each manifest's
+/// <c>crop_scale</c>): each model sees the full frame cropped around the face per <see cref="MiniFasCrop"/>,
+/// resized to 80×80 BGR with raw 0..255 values; the softmax of each model's logits is averaged and class
+/// <c>live_class</c> (1) is "live". Tensors and the resized crop are allocated once.
+/// Owns both sessions and bindings; dispose to release them. Not thread-safe.
 /// </summary>
 public sealed class PassiveLivenessModel : IDisposable
 {
-    private const int Side = 80;
+    public const string V2Id = "minifasnet-v2-2.7";
+    public const string V1SEId = "minifasnet-v1se-4.0";
     private readonly Member[] _members;
 
-    public PassiveLivenessModel(string v2Model, string v1seModel, int threads = 1)
+    /// <summary>Takes ownership of the sessions (also on failure).</summary>
+    public PassiveLivenessModel(IReadOnlyList<ModelSession> sessions)
     {
-        _members = [new Member(v2Model, 2.7f, threads), new Member(v1seModel, 4.0f, threads)];
+        var members = new List<Member>();
+        try
+        {
+            foreach (var s in sessions) members.Add(new Member(s));
+        }
+        catch
+        {
+            foreach (var m in members) m.Dispose();
+            foreach (var s in sessions.Skip(members.Count)) s.Dispose();
+            throw;
+        }
+        _members = members.ToArray();
     }
 
-    /// <summary>Creates the ensemble from the standard file names in a models folder.</summary>
-    public static PassiveLivenessModel FromFolder(string folder, int threads = 1) => new(
-        Path.Combine(folder, "liveness-minifasnet-v2-2.7.onnx"), Path.Combine(folder, "liveness-minifasnet-v1se-4.0.onnx"), threads);
+    /// <summary>Opens both ensemble members from the model catalog.</summary>
+    public static PassiveLivenessModel Open(ModelCatalog catalog, SessionFactory factory)
+    {
+        var v2 = factory.Open(catalog.Resolve(ModelTask.Liveness, V2Id));
+        ModelSession v1;
+        try { v1 = factory.Open(catalog.Resolve(ModelTask.Liveness, V1SEId)); }
+        catch { v2.Dispose(); throw; }
+        return new PassiveLivenessModel([v2, v1]);
+    }
 
-    /// <summary>Probability in [0,1] that the face in <paramref name="frame"/> at <paramref name="box"/> is live.</summary>
-    public float Score(Mat frame, BoxF box)
+    public IReadOnlyList<string> MemberIds => _members.Select(m => m.Id).ToArray();
+
+    /// <summary>Probability in [0,1] that the face at <paramref name="box"/> in the full <paramref name="frame"/> is live.</summary>
+    public float Score(Mat frame, RectF box)
     {
         var sum = 0f;
         foreach (var m in _members) sum += m.LiveProbability(frame, box);
         return sum / _members.Length;
     }
 
-    /// <summary>Each member's live probability, for diagnostics and tests.</summary>
-    public (float V2, float V1SE) ScoreEach(Mat frame, BoxF box) =>
-        (_members[0].LiveProbability(frame, box), _members[1].LiveProbability(frame, box));
+    /// <summary>Each member's live probability, in construction order (diagnostics and tests).</summary>
+    public void ScoreEach(Mat frame, RectF box, Span<float> destination)
+    {
+        for (var i = 0; i < _members.Length; i++) destination[i] = _members[i].LiveProbability(frame, box);
+    }
+
+    /// <summary>The crop each member would take (diagnostics and tests).</summary>
+    public Rect[] Crops(int width, int height, RectF box) => _members.Select(m => MiniFasCrop.Compute(width, height, box, m.Scale)).ToArray();
 
     public void Dispose()
     {
-        foreach (var m in _members) m?.Dispose();
+        foreach (var m in _members) m.Dispose();
     }
 
     private sealed class Member : IDisposable
     {
-        private readonly float _scale;
-        private readonly InferenceSession _session;
-        private readonly RunOptions _run = new();
-        private readonly float[] _input = new float[3 * Side * Side];
-        private readonly float[] _logits = new float[3];
-        private readonly OrtValue _inputValue;
-        private readonly OrtValue _outputValue;
-        private readonly string[] _inputNames;
-        private readonly string[] _outputNames;
-        private readonly OrtValue[] _inputs;
-        private readonly OrtValue[] _outputs;
-        private readonly Mat _resized = new(Side, Side, MatType.CV_8UC3);
+        private readonly ModelSession _session;
+        private readonly TensorBinding _binding;
+        private readonly Mat _resized;
+        private readonly int _side;
+        private readonly int _height;
+        private readonly int _liveClass;
 
-        public Member(string model, float scale, int threads)
+        public Member(ModelSession session)
         {
-            if (!File.Exists(model)) throw new EdgeFaceException($"liveness model not found: {model}");
-            _scale = scale;
-            try
-            {
-                using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-                _session = new InferenceSession(model, options);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                _run.Dispose();
-                _resized.Dispose();
-                throw new EdgeFaceException($"cannot load {model}: {e.Message}", e);
-            }
-            _inputNames = [_session.InputNames[0]];
-            _outputNames = [_session.OutputNames[0]];
-            _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, 3, Side, Side]);
-            _outputValue = OrtValue.CreateTensorValueFromMemory(_logits, [1, 3]);
-            _inputs = [_inputValue];
-            _outputs = [_outputValue];
+            _session = session;
+            var m = session.Manifest;
+            if (m.Family != "minifasnet") throw new EdgeFaceException($"{m.Id}: not a MiniFASNet liveness model (family '{m.Family}')");
+            if (!m.Parameters.TryGetValue("crop_scale", out var scale) || scale <= 0)
+                throw new EdgeFaceException($"{m.Id}: manifest lacks a positive 'crop_scale' parameter");
+            Scale = (float)scale;
+            _liveClass = (int)m.Parameters.GetValueOrDefault("live_class", 1);
+            _side = m.Input.Width;
+            _height = m.Input.Height;
+            var classes = m.Output?.Size is > 0 ? m.Output.Size : 3;
+            if (_liveClass < 0 || _liveClass >= classes) throw new EdgeFaceException($"{m.Id}: live_class {_liveClass} outside {classes} classes");
+            _binding = new TensorBinding(session, [[1, 3, _height, _side]], [[1, classes]]);
+            _resized = new Mat(_height, _side, MatType.CV_8UC3);
         }
 
-        public unsafe float LiveProbability(Mat frame, BoxF box)
+        public string Id => _session.Manifest.Id;
+        public float Scale { get; }
+
+        public unsafe float LiveProbability(Mat frame, RectF box)
         {
-            var rect = MiniFasCrop.Compute(frame.Width, frame.Height, box, _scale);
-            using (var roi = new Mat(frame, rect)) Cv2.Resize(roi, _resized, new Size(Side, Side));
-            const int plane = Side * Side;
+            var rect = MiniFasCrop.Compute(frame.Width, frame.Height, box, Scale);
+            using (var roi = new Mat(frame, rect)) Cv2.Resize(roi, _resized, new Size(_side, _height));
+            var input = _binding.Inputs[0];
+            var plane = _side * _height;
             var step = (int)_resized.Step();
             var data = (byte*)_resized.Data;
-            for (var y = 0; y < Side; y++)
+            // Raw 0..255 BGR planes: the model card says no scaling and no mean/std.
+            for (var y = 0; y < _height; y++)
             {
                 var row = data + y * step;
-                for (var x = 0; x < Side; x++)
+                for (var x = 0; x < _side; x++)
                 {
-                    var o = y * Side + x;
-                    _input[o] = row[3 * x];
-                    _input[plane + o] = row[3 * x + 1];
-                    _input[2 * plane + o] = row[3 * x + 2];
+                    var o = y * _side + x;
+                    input[o] = row[3 * x];
+                    input[plane + o] = row[3 * x + 1];
+                    input[2 * plane + o] = row[3 * x + 2];
                 }
             }
-            _session.Run(_run, _inputNames, _inputs, _outputNames, _outputs);
-            var max = MathF.Max(_logits[0], MathF.Max(_logits[1], _logits[2]));
-            float e0 = MathF.Exp(_logits[0] - max), e1 = MathF.Exp(_logits[1] - max), e2 = MathF.Exp(_logits[2] - max);
-            return e1 / (e0 + e1 + e2);
+            _binding.Run();
+            return Softmax(_binding.Outputs[0], _liveClass);
+        }
+
+        private static float Softmax(ReadOnlySpan<float> logits, int index)
+        {
+            var max = float.NegativeInfinity;
+            foreach (var v in logits) max = MathF.Max(max, v);
+            var sum = 0f;
+            foreach (var v in logits) sum += MathF.Exp(v - max);
+            return MathF.Exp(logits[index] - max) / sum;
         }
 
         public void Dispose()
         {
-            _inputValue.Dispose();
-            _outputValue.Dispose();
+            _binding.Dispose();
             _session.Dispose();
-            _run.Dispose();
             _resized.Dispose();
         }
     }

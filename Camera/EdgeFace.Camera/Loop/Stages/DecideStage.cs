@@ -2,6 +2,8 @@ using EdgeFace.Camera.Decisions;
 using EdgeFace.Camera.Faces;
 using EdgeFace.Camera.Liveness;
 using EdgeFace.Camera.Sources;
+using EdgeFace.Enrollment.Model;
+using EdgeFace.Runtime;
 
 namespace EdgeFace.Camera.Loop.Stages;
 
@@ -14,7 +16,7 @@ namespace EdgeFace.Camera.Loop.Stages;
 public sealed class DecideStage(IIdentityMatcher matcher, FaceQualityAssessor quality, KioskSession session, DecisionOptions options)
     : KioskStage
 {
-    private readonly List<float[]> _enrolCapture = [];
+    private readonly List<BiometricSample> _enrolCapture = [];
     private TimeSpan _cooldownUntil = TimeSpan.MinValue;
 
     public override string Name => "decide";
@@ -87,13 +89,19 @@ public sealed class DecideStage(IIdentityMatcher matcher, FaceQualityAssessor qu
         if (name is null) { _enrolCapture.Clear(); return; }
         var p = c.Primary;
         if (p is null || !c.EmbeddedThisTick.Contains(p)) return;
-        _enrolCapture.Add((float[])p.Embedding.Clone());
+        var q = p.Face.Quality;
+        _enrolCapture.Add(new BiometricSample((float[])p.Embedding.Clone(),
+            new SampleQuality(c.Tracker.Active.Count, Math.Max(p.Face.Box.Width, p.Face.Box.Height), q.Sharpness, q.Brightness, p.Face.Score),
+            matcher.Model, $"camera frame {c.FrameIndex}"));
         if (_enrolCapture.Count < options.EnrolFrames) return;
-        matcher.Enrol(name, _enrolCapture);
+        var outcome = DecisionOutcome.Enrolled;
+        var reason = $"{options.EnrolFrames} frames captured";
+        try { matcher.Enrol(name, _enrolCapture); }
+        catch (EdgeFaceException e) { outcome = DecisionOutcome.Rejected; reason = e.Message; }
         session.EnrolmentDone(name);
         _enrolCapture.Clear();
-        var d = new KioskDecision(c.FrameIndex, Math.Round(c.Now.TotalSeconds, 3), p.Id, KioskMode.Enrol, DecisionOutcome.Enrolled, name,
-            1f, null, p.Samples, $"{options.EnrolFrames} frames captured");
+        var d = new KioskDecision(c.FrameIndex, Math.Round(c.Now.TotalSeconds, 3), p.Id, KioskMode.Enrol, outcome, name,
+            outcome == DecisionOutcome.Enrolled ? 1f : 0f, null, p.Samples, reason);
         Emit(c, p, d);
     }
 
