@@ -12,5 +12,6 @@ public static class CommandCatalog
         new DetectCommand(),
         new EmbedCommand(),
         new VerifyCommand(),
+        new KioskCommand(),
     ];
 }
