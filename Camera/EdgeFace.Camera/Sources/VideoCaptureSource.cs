@@ -14,6 +14,13 @@ public sealed class VideoCaptureSource : IFrameSource
     private readonly bool _loop;
     private VideoCapture? _capture;
 
+    static VideoCaptureSource()
+    {
+        // OpenCV's capture back-ends log multi-line warnings to stderr on every failed open; our own one-line
+        // errors say the same. OPENCV_LOG_LEVEL still wins for anyone debugging a camera.
+        if (Environment.GetEnvironmentVariable("OPENCV_LOG_LEVEL") is null) Cv2.SetLogLevel(LogLevel.SILENT);
+    }
+
     private VideoCaptureSource(int? cameraIndex, string? location, bool loop, bool isLive)
     {
         _cameraIndex = cameraIndex;
