@@ -9,7 +9,7 @@ namespace EdgeFace.Camera.Tests;
 /// </summary>
 public sealed class ReplayTests(KioskScenario scenario) : IClassFixture<KioskScenario>
 {
-    private sealed record Decision(long Frame, int Track, string Mode, string Outcome, string? Identity, float Score, int Samples, string Reason);
+    private sealed record Decision(long Frame, int Track, string Mode, string Outcome, string? Identity, float Score, float? Liveness, int Samples, string Reason);
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -56,5 +56,17 @@ public sealed class ReplayTests(KioskScenario scenario) : IClassFixture<KioskSce
             (KioskScenario.PersonC, "rejected", 65L),
             (KioskScenario.PersonC, "accepted", 87L),
         ], summary);
+    }
+
+    [Fact]
+    public void Passive_liveness_policy_scores_every_decision_and_gates_acceptance()
+    {
+        var (_, decisions, _) = RunHeadless("passive", "--liveness", "passive");
+        Assert.NotEmpty(decisions);
+        Assert.All(decisions, d => Assert.InRange(d.Liveness!.Value, 0f, 1f));
+        // A face that matches is accepted only when live enough, otherwise it is flagged as a suspected spoof.
+        Assert.All(decisions.Where(d => d.Identity is not null), d =>
+            Assert.Equal(d.Liveness >= 0.5f ? "accepted" : "spoof", d.Outcome));
+        Assert.Equal([KioskScenario.PersonA, KioskScenario.PersonC], decisions.Where(d => d.Identity is not null).Select(d => d.Identity));
     }
 }
