@@ -11,6 +11,7 @@ namespace EdgeFace.Camera.Sources;
 public sealed class SyntheticSource(int width, int height, double fps, bool isLive = true) : IFrameSource
 {
     private bool _open;
+    private long _nextFrameAt;
 
     public string Description => $"synthetic {width}x{height}";
     public double? NominalFps => fps;
@@ -45,12 +46,21 @@ public sealed class SyntheticSource(int width, int height, double fps, bool isLi
             FramesProduced++;
             return FrameReadResult.Failed;
         }
+        if (isLive) WaitForNextFrame();
         into.Create(height, width, MatType.CV_8UC3);
         var shade = (int)(FramesProduced % 200);
         into.SetTo(new Scalar(40 + shade / 2, 60, 80 + shade / 3));
         Cv2.Rectangle(into, new Rect((int)(FramesProduced * 3 % Math.Max(1, width - 40)), height / 2 - 20, 40, 40), Scalar.White, -1);
         FramesProduced++;
         return FrameReadResult.Frame;
+    }
+
+    /// <summary>A live camera delivers at its frame rate; so does the synthetic one (finite ones are paced by their reader).</summary>
+    private void WaitForNextFrame()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_nextFrameAt > now) Thread.Sleep(System.Diagnostics.Stopwatch.GetElapsedTime(now, _nextFrameAt));
+        _nextFrameAt = Math.Max(now, _nextFrameAt) + (long)(System.Diagnostics.Stopwatch.Frequency / fps);
     }
 
     public void Dispose() => _open = false;
