@@ -13,5 +13,6 @@ public static class CommandCatalog
         new EmbedCommand(),
         new VerifyCommand(),
         new KioskCommand(),
+        new BenchKioskCommand(),
     ];
 }
