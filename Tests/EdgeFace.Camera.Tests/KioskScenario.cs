@@ -50,7 +50,7 @@ public sealed class KioskScenario : IDisposable
     }
 
     /// <summary>The options every kiosk run in the tests shares: the shared models, the gallery and its key, the test threshold.</summary>
-    public IEnumerable<string> CommonArgs() =>
+    public string[] CommonArgs() =>
         ["--gallery", Gallery, "--key-file", KeyFile, "--models", FaceModels.ModelsFolder, "--threshold", Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "--device", "cpu", "--threads", "1"];
 
     public void Dispose() => Dir.Dispose();

@@ -69,4 +69,14 @@ public sealed class ReplayTests(KioskScenario scenario) : IClassFixture<KioskSce
             Assert.Equal(d.Liveness >= 0.5f ? "accepted" : "spoof", d.Outcome));
         Assert.Equal([KioskScenario.PersonA, KioskScenario.PersonC], decisions.Where(d => d.Identity is not null).Select(d => d.Identity));
     }
+
+    [Fact]
+    public void Active_liveness_never_accepts_a_still_photo()
+    {
+        // Every face in the video is a still photo: the head-turn challenge starts once a face matches, is never
+        // answered, and nobody is let in. The unknown person is still rejected as before.
+        var (_, decisions, _) = RunHeadless("active", "--liveness", "active");
+        Assert.DoesNotContain(decisions, d => d.Outcome == "accepted");
+        Assert.Contains(decisions, d => d.Outcome == "rejected" && d.Identity is null);
+    }
 }

@@ -39,6 +39,7 @@ public sealed class KioskCommand : CliCommand
             Liveness = ParseEnum<LivenessPolicy>(args.Get("liveness") ?? "none", "--liveness", "none|passive|active|both"),
         };
         var fps = args.GetDouble("fps", 15);
+        if (fps is <= 0 or > 1000) throw new EdgeFaceException($"--fps must be above 0 and at most 1000, got {fps}");
         var detectEvery = Positive(args, "detect-every", 1);
         var threshold = args.GetDouble("threshold");
         if (threshold is <= -1 or >= 1) throw new EdgeFaceException($"--threshold must be a cosine score between -1 and 1, got {threshold}");
