@@ -12,6 +12,10 @@ public static class CommandCatalog
         new DetectCommand(),
         new EmbedCommand(),
         new VerifyCommand(),
+        new CalibrateCommand(),
+        new EvalLfwCommand(),
+        new BenchPipelineCommand(),
+        new ModelsCommand(),
         new KioskCommand(),
         new BenchKioskCommand(),
     ];

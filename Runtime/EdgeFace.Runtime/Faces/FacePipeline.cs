@@ -29,8 +29,8 @@ public sealed class FacePipeline : IDisposable
     public static FacePipeline Create(FacePipelineOptions options)
     {
         var factory = new SessionFactory(options.Device, options.Log, options.Threads);
-        var detectorEntry = options.Catalog.Resolve(ModelTask.FaceDetector, options.DetectorId);
         var embedderEntry = options.Catalog.Resolve(ModelTask.FaceEmbedder, options.EmbedderId);
+        var detectorEntry = options.Catalog.Resolve(ModelTask.FaceDetector, options.DetectorId);
         var detector = FaceDetectorFactory.Create(factory.Open(detectorEntry), options.Detection);
         try
         {

@@ -10,7 +10,7 @@ namespace EdgeFace.Runtime.Faces;
 /// Embeds aligned face crops with an ONNX model described by its manifest (colour order, scale/mean/std, output).
 /// Input and output tensors are bound once, so <see cref="Embed"/> allocates nothing. Owns the session; dispose it.
 /// </summary>
-public sealed class OnnxFaceEmbedder : IFaceEmbedder
+public sealed class OnnxFaceEmbedder : IFaceEmbedder, IBareRun
 {
     private readonly ModelSession _session;
     private readonly NchwWriter _writer;

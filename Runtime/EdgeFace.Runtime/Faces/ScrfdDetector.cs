@@ -10,7 +10,7 @@ namespace EdgeFace.Runtime.Faces;
 /// Outputs are recognised by shape (score/box/landmark per stride), not by name. Owns the session it is given,
 /// its buffers and a resize Mat; dispose it. Not thread-safe.
 /// </summary>
-public sealed class ScrfdDetector : IFaceDetector
+public sealed class ScrfdDetector : IFaceDetector, IBareRun
 {
     private static readonly int[] Strides = [8, 16, 32];
 
@@ -114,6 +114,9 @@ public sealed class ScrfdDetector : IFaceDetector
             }
         }
     }
+
+    /// <summary>Runs the graph on the tensor the last <see cref="Detect"/> prepared (benchmarks only).</summary>
+    public void RunBare() => _binding.Run();
 
     public void Dispose()
     {

@@ -10,7 +10,7 @@ namespace EdgeFace.Runtime.Faces;
 /// bottom/right) or dynamic-size (image padded bottom/right to a multiple of 32). Owns the session it is given,
 /// its tensor buffers and a resize Mat; dispose it. Not thread-safe.
 /// </summary>
-public sealed class YuNetDetector : IFaceDetector
+public sealed class YuNetDetector : IFaceDetector, IBareRun
 {
     private static readonly int[] Strides = [8, 16, 32];
 
@@ -153,6 +153,9 @@ public sealed class YuNetDetector : IFaceDetector
         _writtenWidth = _writtenHeight = -1;
         return _binding;
     }
+
+    /// <summary>Runs the graph on the tensor the last <see cref="Detect"/> prepared (benchmarks only).</summary>
+    public void RunBare() => (_binding ?? throw new InvalidOperationException("call Detect first")).Run();
 
     public void Dispose()
     {

@@ -42,6 +42,39 @@ internal static class ImageHeader
         return false;
     }
 
+    /// <summary>
+    /// Walks a PNG's chunks and checks each CRC, so corrupt files are refused here with a clear message instead of
+    /// libpng printing its own complaint to stderr. Returns the problem, or null when every chunk is intact.
+    /// </summary>
+    public static string? PngProblem(ReadOnlySpan<byte> d)
+    {
+        var i = 8;
+        while (i + 12 <= d.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(d[i..]);
+            if (length > int.MaxValue || i + 12 + (long)length > d.Length) return "truncated PNG";
+            var typeAndData = d.Slice(i + 4, 4 + (int)length);
+            if (Crc32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(d[(i + 8 + (int)length)..])) return $"corrupt PNG ({System.Text.Encoding.ASCII.GetString(d.Slice(i + 4, 4))} chunk checksum mismatch)";
+            if (typeAndData[..4].SequenceEqual("IEND"u8)) return null;
+            i += 12 + (int)length;
+        }
+        return "truncated PNG (no IEND chunk)";
+    }
+
+    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
+    {
+        var c = (uint)n;
+        for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var c = 0xFFFFFFFFu;
+        foreach (var b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+        return c ^ 0xFFFFFFFFu;
+    }
+
     private static (long, long)? Jpeg(ReadOnlySpan<byte> d)
     {
         var i = 2;

@@ -42,6 +42,8 @@ public static class ImageLoader
         }
         if (format == ImageHeader.Format.Jpeg && !ImageHeader.JpegHasEnd(bytes))
             throw new EdgeFaceException($"{origin}: truncated JPEG (no end-of-image marker)");
+        if (format == ImageHeader.Format.Png && ImageHeader.PngProblem(bytes) is { } problem)
+            throw new EdgeFaceException($"{origin}: not a readable image ({problem})");
         Mat image;
         try { image = Cv2.ImDecode(bytes, ImreadModes.Color); }
         catch (OpenCVException e) { throw new EdgeFaceException($"{origin}: not a readable image ({e.Message})", e); }
