@@ -34,8 +34,8 @@ public sealed class Enroller(IGalleryStore store, EnrollmentOptions options)
             throw new EdgeFaceException($"no usable sample for '{displayName.Trim()}': " + string.Join("; ", verdicts.Select(v => $"{v.Source}: {v.Reason}")));
 
         var existing = store.FindIdentity(displayName);
-        if (existing is not null && !options.AddToExisting)
-            throw new EdgeFaceException($"'{existing.DisplayName}' is already enrolled (add samples to it explicitly, or remove it first)");
+        if (existing is not null && !options.AddToExisting && !options.ReplaceExisting)
+            throw new EdgeFaceException($"'{existing.DisplayName}' is already enrolled (use --append to add samples, --replace to re-enrol, or remove it first)");
 
         var model = accepted[0].Model;
         var probe = Embeddings.NormalisedMean(accepted.Select(s => s.Embedding));
@@ -57,7 +57,8 @@ public sealed class Enroller(IGalleryStore store, EnrollmentOptions options)
         else
         {
             store.AddTemplates(existing.Id, TemplateKind.Face, accepted,
-                new AuditEntry(options.Actor, "add-templates", "enrolled", existing.Id, duplicate?.Score, duplicate?.Threshold, model.Id, quality, detail));
+                new AuditEntry(options.Actor, options.ReplaceExisting ? "re-enrol" : "add-templates", "enrolled", existing.Id, duplicate?.Score, duplicate?.Threshold, model.Id, quality, detail),
+                replace: options.ReplaceExisting);
             identity = store.GetIdentity(existing.Id)!;
         }
         if (index is not null && index.Model.SameModel(model))

@@ -21,4 +21,6 @@ public sealed record EnrollmentOptions
     public string Actor { get; init; } = "cli";
     /// <summary>Add to an existing identity of the same name instead of refusing it.</summary>
     public bool AddToExisting { get; init; }
+    /// <summary>Replace an existing identity's face templates (re-enrolment, e.g. after a model change). Implies adding to it.</summary>
+    public bool ReplaceExisting { get; init; }
 }

@@ -375,8 +375,12 @@ public sealed class SqliteGalleryStore : IGalleryStore
         Checkpoint();
     }
 
-    /// <summary>Test seam: caps the file size in pages so writes fail with SQLITE_FULL, as on a full disk.</summary>
-    internal void LimitPages(long maxPages) => Read(() => Exec(_db, null, $"PRAGMA max_page_count = {maxPages}"));
+    /// <summary>Test seam: lets the file grow by at most <paramref name="extraPages"/> pages, so writes then fail with SQLITE_FULL as on a full disk.</summary>
+    internal void LimitGrowth(int extraPages) => Read(() =>
+    {
+        var pages = Convert.ToInt64(Scalar(_db, null, "PRAGMA page_count"));
+        return Scalar(_db, null, $"PRAGMA max_page_count = {pages + extraPages}");
+    });
 
     // ---- internals -----------------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ public sealed class VerifyCommand : CliCommand
 {
     public override string Path => "verify";
     public override string Summary => "Decide whether two face images show the same person (exit 0 either way)";
-    public override string Usage => "IMAGE_A IMAGE_B [--threshold X] [--flip] [--json] [--models DIR] [--device D] [--detector ID] [--embedder ID]";
+    public override string Usage => "IMAGE_A IMAGE_B [--threshold X] [--flip] [--json] [--models DIR] [--device D] [--detector ID] [--embedder ID]\n       or: verify " + GalleryVerification.Usage;
     public override IReadOnlyCollection<string> Flags => ["json", .. FaceCliOptions.FlagNames];
 
     public override int Run(CliArgs args, CliContext context)
     {
+        if (args.Get("id") is { } enrolled) return GalleryVerification.Run(enrolled, args, context);
         var a = args.Positional(0, "IMAGE_A");
         var b = args.Positional(1, "IMAGE_B");
         var json = args.Flag("json");
