@@ -34,5 +34,7 @@ public static class CommandCatalog
         new SignatureEvaluateCommand(),
         new SignatureCheckReferencesCommand(),
         new SignatureBenchCommand(),
+        new KioskCommand(),
+        new BenchKioskCommand(),
     ];
 }
