@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+
+namespace EdgeFace.Trainer.Kernels;
+
+/// <summary>
+/// The im2col matrix of one image and group, gathered on the fly: element(j, p) with j an output pixel (y·OW + x)
+/// and p = (ic, ky, kx) is input[ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
+/// The B operand of the forward convolution.
+/// </summary>
+internal readonly unsafe struct Im2colPanelSource : IPanelSource
+{
+    private readonly float* _image;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow;
+
+    /// <param name="image">Channel 0 of the group in one image ([icg, H, W]).</param>
+    public Im2colPanelSource(in ConvShape s, float* image)
+    {
+        _image = image;
+        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutW);
+    }
+
+    public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
+    {
+        var taps = _kh * _kw;
+        for (var t = 0; t < count; t += panel)
+        {
+            var n = Math.Min(panel, count - t);
+            var d = dst + t * kc;
+            int ic = p0 / taps, ky = p0 % taps / _kw, kx = p0 % _kw;
+            for (var p = 0; p < kc; p++, d += panel)
+            {
+                FillRow(d, outer0 + t, n, ic, ky, kx);
+                for (var o = n; o < panel; o++) d[o] = 0;
+                if (++kx == _kw) { kx = 0; if (++ky == _kh) { ky = 0; ic++; } }
+            }
+        }
+    }
+
+    /// <summary>d[0..n) = patch values of tap (ic, ky, kx) for output pixels j0..j0+n, walked row segment by row segment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FillRow(float* d, int j0, int n, int ic, int ky, int kx)
+    {
+        int y = j0 / _ow, x = j0 % _ow;
+        var plane = _image + (long)ic * _h * _w;
+        while (n > 0)
+        {
+            var len = Math.Min(n, _ow - x);
+            var iy = y * _sh - _ph + ky;
+            if ((uint)iy >= (uint)_h)
+                new Span<float>(d, len).Clear();
+            else
+                GatherSegment(d, plane + iy * _w, x * _sw - _pw + kx, len);
+            d += len; n -= len; x = 0; y++;
+        }
+    }
+
+    private void GatherSegment(float* d, float* row, int ix0, int len)
+    {
+        if (_sw == 1)
+        {
+            // Contiguous run: zeros left of the image, a copy, zeros right of it.
+            var lead = Math.Clamp(-ix0, 0, len);
+            var end = Math.Clamp(_w - ix0, lead, len);
+            for (var q = 0; q < lead; q++) d[q] = 0;
+            Unsafe.CopyBlockUnaligned(d + lead, row + ix0 + lead, (uint)((end - lead) * sizeof(float)));
+            for (var q = end; q < len; q++) d[q] = 0;
+            return;
+        }
+        for (var q = 0; q < len; q++)
+        {
+            var ix = ix0 + q * _sw;
+            d[q] = (uint)ix < (uint)_w ? row[ix] : 0;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.ExceptionServices;
+
+namespace EdgeFace.Trainer.Kernels;
+
+/// <summary>
+/// An allocation-free parallel-for over <see cref="KernelThreads.Count"/> threads: long-lived background workers
+/// each woken by its own semaphore, tasks handed out by an interlocked counter, the caller working alongside.
+/// Work objects are cached by the callers, so a call allocates nothing (Parallel.For allocates closures and state).
+/// Calls made while the pool is busy (another thread, or from inside a task) run inline on the calling thread.
+/// </summary>
+internal static class KernelParallel
+{
+    private static readonly object Gate = new();
+    private static readonly ManualResetEventSlim AllDone = new(false);
+    private static readonly List<SemaphoreSlim> Wakeups = [];
+    private static IParallelWork? _work;
+    private static int _nextTask, _taskCount, _pendingWorkers;
+    private static ExceptionDispatchInfo? _failure;
+    [ThreadStatic] private static bool _insideTask;
+
+    /// <summary>True on a thread that is running a task; nested work then runs inline (and must not reuse cached work objects).</summary>
+    public static bool IsInsideTask => _insideTask;
+
+    public static void For(int taskCount, IParallelWork work)
+    {
+        var threads = Math.Min(KernelThreads.Count, taskCount);
+        if (threads <= 1 || _insideTask || !Monitor.TryEnter(Gate))
+        {
+            RunInline(taskCount, work);
+            return;
+        }
+        try
+        {
+            var helpers = threads - 1;
+            EnsureWorkers(helpers);
+            _work = work;
+            _failure = null;
+            _taskCount = taskCount;
+            Volatile.Write(ref _nextTask, 0);
+            Volatile.Write(ref _pendingWorkers, helpers);
+            AllDone.Reset();
+            for (var i = 0; i < helpers; i++) Wakeups[i].Release();
+            Drain();
+            AllDone.Wait();
+            _work = null;
+            _failure?.Throw();
+        }
+        finally
+        {
+            Monitor.Exit(Gate);
+        }
+    }
+
+    private static void RunInline(int taskCount, IParallelWork work)
+    {
+        var wasInside = _insideTask;
+        _insideTask = true;
+        try
+        {
+            for (var t = 0; t < taskCount; t++) work.Execute(t);
+        }
+        finally
+        {
+            _insideTask = wasInside;
+        }
+    }
+
+    private static void Drain()
+    {
+        _insideTask = true;
+        try
+        {
+            var work = _work!;
+            int t;
+            while ((t = Interlocked.Increment(ref _nextTask) - 1) < _taskCount) work.Execute(t);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            Volatile.Write(ref _nextTask, int.MaxValue / 2); // stop handing out tasks
+        }
+        finally
+        {
+            _insideTask = false;
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        while (Wakeups.Count < count)
+        {
+            var wakeup = new SemaphoreSlim(0);
+            Wakeups.Add(wakeup);
+            var thread = new Thread(() => WorkerLoop(wakeup)) { IsBackground = true, Name = $"edgeface-kernel-{Wakeups.Count}" };
+            thread.Start();
+        }
+    }
+
+    private static void WorkerLoop(SemaphoreSlim wakeup)
+    {
+        while (true)
+        {
+            wakeup.Wait();
+            Drain();
+            if (Interlocked.Decrement(ref _pendingWorkers) == 0) AllDone.Set();
+        }
+    }
+}

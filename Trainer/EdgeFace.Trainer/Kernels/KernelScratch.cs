@@ -1,0 +1,30 @@
+namespace EdgeFace.Trainer.Kernels;
+
+/// <summary>
+/// Per-thread pinned work buffers (packed GEMM panels, conv column blocks, padded planes), kept for the thread's
+/// lifetime so kernels allocate nothing per call once warm. Pinned, so raw pointers into them stay valid.
+/// A buffer is only used by the thread that owns it, except a caller's <see cref="Columns"/> block that the
+/// pool's workers write while the caller waits.
+/// </summary>
+internal sealed unsafe class KernelScratch
+{
+    [ThreadStatic] private static KernelScratch? _current;
+
+    public static KernelScratch Current => _current ??= new KernelScratch();
+
+    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [];
+
+    public float* PackA(int length) => Get(ref _packA, length);
+    public float* PackB(int length) => Get(ref _packB, length);
+    public float* Edge(int length) => Get(ref _edge, length);
+    public float* Columns(int length) => Get(ref _columns, length);
+    public float* Plane(int length) => Get(ref _plane, length);
+    public float* Plane2(int length) => Get(ref _plane2, length);
+
+    private static float* Get(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+            buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, buffer.Length * 3 / 2), pinned: true);
+        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+    }
+}
