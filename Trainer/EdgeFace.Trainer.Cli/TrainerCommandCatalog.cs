@@ -5,5 +5,8 @@ namespace EdgeFace.Trainer.Cli;
 /// <summary>Every command of the <c>edgeface-train</c> host. Commands live one per file under Commands/.</summary>
 public static class TrainerCommandCatalog
 {
-    public static IEnumerable<CliCommand> All() => [];
+    public static IEnumerable<CliCommand> All() =>
+    [
+        new Commands.BenchCommand(),
+    ];
 }

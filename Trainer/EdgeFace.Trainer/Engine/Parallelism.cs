@@ -1,17 +1,24 @@
+using EdgeFace.Trainer.Kernels;
+
 namespace EdgeFace.Trainer.Engine;
 
 /// <summary>
-/// The engine's thread budget for its own per-channel loops (kernels have theirs behind their entry points).
-/// Set once from the run's configuration.
+/// The engine's thread budget, shared by its own per-channel loops and the kernels (<see cref="KernelThreads"/>).
+/// Set once from the run's configuration (<c>threads</c> / <c>--threads</c>).
 /// </summary>
 public static class Parallelism
 {
-    private static ParallelOptions _options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    private static ParallelOptions _options = new() { MaxDegreeOfParallelism = KernelThreads.Count };
 
     public static int Threads
     {
         get => _options.MaxDegreeOfParallelism;
-        set => _options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, value) };
+        set
+        {
+            var n = Math.Clamp(value, 1, 1024);
+            KernelThreads.Count = n;
+            _options = new ParallelOptions { MaxDegreeOfParallelism = n };
+        }
     }
 
     /// <summary>Runs body(i) for i in [0, count), in parallel when there is enough work to share.</summary>
