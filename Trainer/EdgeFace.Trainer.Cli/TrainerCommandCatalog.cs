@@ -8,5 +8,8 @@ public static class TrainerCommandCatalog
     public static IEnumerable<CliCommand> All() =>
     [
         new Commands.BenchCommand(),
+        new Commands.DatasetCheckCommand(),
+        new Commands.DatasetBenchCommand(),
+        new Commands.CheckpointShowCommand(),
     ];
 }
