@@ -11,5 +11,7 @@ public static class TrainerCommandCatalog
         new Commands.DatasetCheckCommand(),
         new Commands.DatasetBenchCommand(),
         new Commands.CheckpointShowCommand(),
+        new Commands.BenchGemmCommand(),
+        new Commands.BenchConvCommand(),
     ];
 }

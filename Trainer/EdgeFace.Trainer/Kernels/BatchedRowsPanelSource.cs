@@ -18,11 +18,7 @@ internal readonly unsafe struct BatchedRowsPanelSource(float* tensor, int channe
             {
                 var len = Math.Min(kc - done, plane - pix);
                 var target = d + done * panel;
-                for (var o = 0; o < n; o++)
-                {
-                    var src = tensor + ((long)img * channels + channel0 + outer0 + t + o) * plane + pix;
-                    for (var q = 0; q < len; q++) target[q * panel + o] = src[q];
-                }
+                TransposePacker.Pack(target, panel, tensor + ((long)img * channels + channel0 + outer0 + t) * plane + pix, plane, n, len);
                 for (var o = n; o < panel; o++)
                     for (var q = 0; q < len; q++) target[q * panel + o] = 0;
                 done += len;

@@ -25,11 +25,7 @@ internal readonly unsafe struct DensePanelSource(float* ptr, int ld, bool outerC
             }
             else
             {
-                for (var o = 0; o < n; o++)
-                {
-                    var src = ptr + (long)(outer0 + t + o) * ld + p0;
-                    for (var p = 0; p < kc; p++) d[p * panel + o] = src[p];
-                }
+                TransposePacker.Pack(d, panel, ptr + (long)(outer0 + t) * ld + p0, ld, n, kc);
                 for (var o = n; o < panel; o++)
                     for (var p = 0; p < kc; p++) d[p * panel + o] = 0;
             }

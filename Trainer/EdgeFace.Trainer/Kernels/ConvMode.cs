@@ -1,0 +1,8 @@
+namespace EdgeFace.Trainer.Kernels;
+
+internal enum ConvMode
+{
+    Forward,
+    BackwardInput,
+    BackwardWeight,
+}

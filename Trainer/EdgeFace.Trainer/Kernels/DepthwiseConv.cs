@@ -1,0 +1,200 @@
+namespace EdgeFace.Trainer.Kernels;
+
+/// <summary>
+/// Direct depthwise convolution (Groups == InChannels == OutChannels), vectorised along output rows.
+/// Each input plane is first copied into per-thread scratch, zero-padded and split by column phase
+/// (phase px holds padded columns px, px+SW, ...), so every tap of every stride reads a contiguous,
+/// bounds-free run: tap (ky, kx) of output row y starts at phase kx%SW, padded row y·SH+ky, column kx/SW.
+/// Forward keeps one vector of outputs in a register across all taps; the input gradient accumulates into a
+/// phase-split scratch plane that is folded back; the weight gradient is a dot product per tap.
+/// Tasks: one per image×channel (forward, input gradient) or per channel (weight gradient), so none share output.
+/// </summary>
+internal static unsafe class DepthwiseConv<TOps, TV>
+    where TOps : struct, ISimdOps<TV> where TV : struct
+{
+    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output) =>
+        Dispatch(ConvMode.Forward, s, input, weight, bias, output, s.Batch * s.InChannels);
+
+    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput) =>
+        Dispatch(ConvMode.BackwardInput, s, gradOutput, weight, null, gradInput, s.Batch * s.InChannels);
+
+    public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias) =>
+        Dispatch(ConvMode.BackwardWeight, s, input, gradOutput, gradBias, gradWeight, s.InChannels);
+
+    private static void Dispatch(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items)
+    {
+        if (KernelThreads.Count > 1 && items > 1 && !KernelParallel.IsInsideTask)
+            ConvWork<TOps, TV>.Run(mode, s, x, y, z, result, items, depthwise: true);
+        else
+            for (var item = 0; item < items; item++) Item(mode, s, x, y, z, result, item);
+    }
+
+    public static void Item(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int item)
+    {
+        var g = new Geometry(s);
+        switch (mode)
+        {
+            case ConvMode.Forward: ForwardPlane(s, g, x, y, z, result, item); break;
+            case ConvMode.BackwardInput: BackwardInputPlane(s, g, x, y, result, item); break;
+            default: BackwardWeightChannel(s, g, x, y, result, z, item); break;
+        }
+    }
+
+    /// <summary>Padded, phase-split plane layout: Phases × Rows × Stride floats.</summary>
+    private readonly struct Geometry
+    {
+        public readonly int Rows, Cols, Stride, PhaseSize, Length;
+
+        public Geometry(in ConvShape s)
+        {
+            Rows = (s.OutH - 1) * s.StrideH + s.KernelH;
+            Cols = (s.OutW - 1) * s.StrideW + s.KernelW;
+            Stride = (Cols + s.StrideW - 1) / s.StrideW;
+            PhaseSize = Rows * Stride;
+            Length = s.StrideW * PhaseSize;
+        }
+
+        /// <summary>Offset of padded column X in the phase layout (row 0).</summary>
+        public int Column(int paddedX, int strideW) => paddedX % strideW * PhaseSize + paddedX / strideW;
+    }
+
+    private static void BuildPlane(in ConvShape s, in Geometry g, float* src, float* dst)
+    {
+        new Span<float>(dst, g.Length).Clear();
+        var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
+        for (var r = 0; r < g.Rows; r++)
+        {
+            var iy = r - s.PadH;
+            if ((uint)iy >= (uint)s.InH) continue;
+            var row = src + iy * s.InW;
+            var d = dst + r * g.Stride;
+            if (s.StrideW == 1)
+            {
+                new ReadOnlySpan<float>(row, xEnd).CopyTo(new Span<float>(d + s.PadW, xEnd));
+                continue;
+            }
+            // Deal the row out phase by phase: input column ix lands in phase (ix+PadW) % SW at (ix+PadW) / SW.
+            for (var phase = 0; phase < s.StrideW; phase++)
+            {
+                var first = ((phase - s.PadW) % s.StrideW + s.StrideW) % s.StrideW;
+                var target = d + phase * g.PhaseSize + (first + s.PadW) / s.StrideW;
+                for (var ix = first; ix < xEnd; ix += s.StrideW) *target++ = row[ix];
+            }
+        }
+    }
+
+    /// <summary>Adds the padded, phase-split plane back onto the image rows it came from, dropping the padding.</summary>
+    private static void FoldPlane(in ConvShape s, in Geometry g, float* plane, float* image)
+    {
+        var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
+        for (var r = 0; r < g.Rows; r++)
+        {
+            var iy = r - s.PadH;
+            if ((uint)iy >= (uint)s.InH) continue;
+            var row = image + iy * s.InW;
+            var src = plane + r * g.Stride;
+            if (s.StrideW == 1)
+            {
+                VectorKernels<TOps, TV>.AddInto(row, src + s.PadW, xEnd);
+                continue;
+            }
+            for (var phase = 0; phase < s.StrideW; phase++)
+            {
+                var first = ((phase - s.PadW) % s.StrideW + s.StrideW) % s.StrideW;
+                var from = src + phase * g.PhaseSize + (first + s.PadW) / s.StrideW;
+                for (var ix = first; ix < xEnd; ix += s.StrideW) row[ix] += *from++;
+            }
+        }
+    }
+
+    private static void ForwardPlane(in ConvShape s, in Geometry g, float* input, float* weight, float* bias, float* output, int item)
+    {
+        var channel = item % s.InChannels;
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
+        var plane = KernelScratch.Current.Plane(g.Length);
+        BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+        var taps = weight + channel * kh * kw;
+        var b = bias == null ? 0f : bias[channel];
+        var outPlane = output + (long)item * s.OutH * ow;
+        var tapColumn = stackalloc int[kw];
+        for (var kx = 0; kx < kw; kx++) tapColumn[kx] = g.Column(kx, s.StrideW);
+        for (var y = 0; y < s.OutH; y++)
+        {
+            var top = plane + y * s.StrideH * g.Stride;
+            var outRow = outPlane + y * ow;
+            var x = 0;
+            while (x < ow)
+            {
+                if (x + w > ow)
+                {
+                    if (ow < w) break;
+                    x = ow - w; // overlap the last full vector: forward overwrites, so recomputing is harmless
+                }
+                var acc = TOps.Splat(b);
+                for (var ky = 0; ky < kh; ky++)
+                {
+                    var src = top + ky * g.Stride + x;
+                    var wk = taps + ky * kw;
+                    for (var kx = 0; kx < kw; kx++) acc = TOps.MulAdd(TOps.Splat(wk[kx]), TOps.Load(src + tapColumn[kx]), acc);
+                }
+                TOps.Store(outRow + x, acc);
+                x += w;
+            }
+            for (; x < ow; x++)
+            {
+                var sum = b;
+                for (var ky = 0; ky < kh; ky++)
+                    for (var kx = 0; kx < kw; kx++) sum += taps[ky * kw + kx] * top[ky * g.Stride + x + tapColumn[kx]];
+                outRow[x] = sum;
+            }
+        }
+    }
+
+    private static void BackwardInputPlane(in ConvShape s, in Geometry g, float* gradOutput, float* weight, float* gradInput, int item)
+    {
+        var channel = item % s.InChannels;
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW;
+        var plane = KernelScratch.Current.Plane(g.Length);
+        new Span<float>(plane, g.Length).Clear();
+        var taps = weight + channel * kh * kw;
+        var goPlane = gradOutput + (long)item * s.OutH * ow;
+        for (var y = 0; y < s.OutH; y++)
+        {
+            var goRow = goPlane + y * ow;
+            var top = plane + y * s.StrideH * g.Stride;
+            for (var ky = 0; ky < kh; ky++)
+                for (var kx = 0; kx < kw; kx++)
+                    VectorKernels<TOps, TV>.Axpy(taps[ky * kw + kx], goRow, top + ky * g.Stride + g.Column(kx, s.StrideW), ow);
+        }
+        FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
+    }
+
+    private static void BackwardWeightChannel(in ConvShape s, in Geometry g, float* input, float* gradOutput, float* gradWeight, float* gradBias, int channel)
+    {
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH;
+        var scratch = KernelScratch.Current;
+        var plane = scratch.Plane(g.Length);
+        var sums = scratch.Plane2(kh * kw);
+        new Span<float>(sums, kh * kw).Clear();
+        var biasSum = 0f;
+        for (var n = 0; n < s.Batch; n++)
+        {
+            var item = n * s.InChannels + channel;
+            BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+            var goPlane = gradOutput + (long)item * oh * ow;
+            if (gradBias != null) biasSum += VectorKernels<TOps, TV>.Sum(goPlane, oh * ow);
+            for (var ky = 0; ky < kh; ky++)
+                for (var kx = 0; kx < kw; kx++)
+                {
+                    var src = plane + ky * g.Stride + g.Column(kx, s.StrideW);
+                    var sum = 0f;
+                    for (var y = 0; y < oh; y++)
+                        sum += VectorKernels<TOps, TV>.Dot(goPlane + y * ow, src + y * s.StrideH * g.Stride, ow);
+                    sums[ky * kw + kx] += sum;
+                }
+        }
+        var gw = gradWeight + channel * kh * kw;
+        for (var t = 0; t < kh * kw; t++) gw[t] += sums[t];
+        if (gradBias != null) gradBias[channel] += biasSum;
+    }
+}
