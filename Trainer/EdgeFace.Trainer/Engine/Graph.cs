@@ -28,6 +28,8 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
     /// <summary>Source of dropout masks; part of the run's checkpointed random state.</summary>
     public Rng Rng { get; } = rng ?? new Rng(0);
     public int TapeLength => _tape.Count;
+    /// <summary>When set, <see cref="Backward"/> adds each op type's milliseconds here (profiling).</summary>
+    public Dictionary<string, double>? BackwardTimes { get; set; }
 
     /// <summary>A new activation. Values are uninitialised; the gradient slot (when kept) is zeroed.</summary>
     public Tensor NewTensor(int n, int c, int h = 1, int w = 1)
@@ -69,7 +71,11 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
         for (var i = _tape.Count - 1; i >= 0; i--)
         {
             var e = _tape[i];
+            if (BackwardTimes is null) { e.Op.Backward(this, e); continue; }
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             e.Op.Backward(this, e);
+            var key = e.Op.GetType().Name;
+            BackwardTimes[key] = BackwardTimes.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
     }
 

@@ -8,8 +8,7 @@ public sealed class ReLU : Layer, ITapeOp
     public override Tensor Forward(Graph g, Tensor x)
     {
         var y = g.NewTensor(x.N, x.C, x.H, x.W);
-        var xs = x.Data; var ys = y.Data;
-        for (var i = 0; i < xs.Length; i++) ys[i] = MathF.Max(xs[i], 0f);
+        VectorOps.Relu(x.Data, y.Data);
         g.Record(this, x, y);
         return y;
     }
@@ -17,8 +16,7 @@ public sealed class ReLU : Layer, ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         if (!e.Input.HasGrad) return;
-        var ys = e.Output.Data; var dy = e.Output.Grad; var dx = e.Input.Grad;
-        for (var i = 0; i < ys.Length; i++) if (ys[i] > 0) dx[i] += dy[i];
+        VectorOps.ReluBackward(e.Output.Data, e.Output.Grad, e.Input.Grad);
     }
 }
 
@@ -45,10 +43,7 @@ public sealed class PReLU : Layer, ITapeOp
             int plane = x.Plane, stride = x.C * plane;
             var a = values[off + c];
             for (var n = 0; n < x.N; n++)
-            {
-                var src = xs.Slice(n * stride + c * plane, plane); var dst = ys.Slice(n * stride + c * plane, plane);
-                for (var i = 0; i < plane; i++) dst[i] = src[i] > 0 ? src[i] : a * src[i];
-            }
+                VectorOps.PRelu(xs.Slice(n * stride + c * plane, plane), a, ys.Slice(n * stride + c * plane, plane));
         });
         g.Record(this, x, y);
         return y;
@@ -68,11 +63,7 @@ public sealed class PReLU : Layer, ITapeOp
             for (var n = 0; n < x.N; n++)
             {
                 var o = n * stride + c * plane;
-                var src = xs.Slice(o, plane); var dy = dys.Slice(o, plane);
-                for (var i = 0; i < plane; i++) if (src[i] <= 0) da += dy[i] * src[i];
-                if (dxs.IsEmpty) continue;
-                var dx = dxs.Slice(o, plane);
-                for (var i = 0; i < plane; i++) dx[i] += src[i] > 0 ? dy[i] : a * dy[i];
+                da += VectorOps.PReluBackward(xs.Slice(o, plane), dys.Slice(o, plane), dxs.IsEmpty ? default : dxs.Slice(o, plane), a);
             }
             grads[off + c] += (float)da;
         });

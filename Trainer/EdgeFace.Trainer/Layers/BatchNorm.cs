@@ -49,8 +49,8 @@ public sealed class BatchNorm : Layer, ITapeOp
                 double sum = 0, sumSq = 0;
                 for (var n = 0; n < x.N; n++)
                 {
-                    var row = xs.Slice(n * stride + c * plane, plane);
-                    for (var i = 0; i < row.Length; i++) { sum += row[i]; sumSq += (double)row[i] * row[i]; }
+                    var (s1, s2) = VectorOps.SumAndSquares(xs.Slice(n * stride + c * plane, plane));
+                    sum += s1; sumSq += s2;
                 }
                 var m = sum / count;
                 var variance = Math.Max(0, sumSq / count - m * m);
@@ -71,8 +71,7 @@ public sealed class BatchNorm : Layer, ITapeOp
             for (var n = 0; n < x.N; n++)
             {
                 var o = n * stride + c * plane;
-                var src = xs.Slice(o, plane); var dst = ys.Slice(o, plane);
-                for (var i = 0; i < plane; i++) dst[i] = src[i] * scale + shift;
+                VectorOps.ScaleShift(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
             }
         });
         g.Record(this, x, y, saved: saved, aux: training ? 1 : 0);
@@ -96,8 +95,8 @@ public sealed class BatchNorm : Layer, ITapeOp
             for (var n = 0; n < x.N; n++)
             {
                 var o = n * stride + c * plane;
-                var src = xs.Slice(o, plane); var dy = dys.Slice(o, plane);
-                for (var i = 0; i < plane; i++) { sumDy += dy[i]; sumDyXhat += dy[i] * (src[i] - mean); }
+                var (s1, s2) = VectorOps.CenteredDot(xs.Slice(o, plane), dys.Slice(o, plane), mean);
+                sumDy += s1; sumDyXhat += s2;
             }
             sumDyXhat *= invStd;
             grads[gOff + c] += (float)sumDyXhat;
@@ -111,9 +110,7 @@ public sealed class BatchNorm : Layer, ITapeOp
             for (var n = 0; n < x.N; n++)
             {
                 var o = n * stride + c * plane;
-                var src = xs.Slice(o, plane); var dy = dys.Slice(o, plane); var dx = dxs.Slice(o, plane);
-                for (var i = 0; i < plane; i++)
-                    dx[i] += k * (dy[i] - meanDy - (src[i] - mean) * invStd * meanDyXhat);
+                VectorOps.BatchNormInputGrad(xs.Slice(o, plane), dys.Slice(o, plane), dxs.Slice(o, plane), k, meanDy, mean, invStd * meanDyXhat);
             }
         });
     }

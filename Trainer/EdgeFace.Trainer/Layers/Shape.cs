@@ -49,8 +49,7 @@ public sealed class Add : ITapeOp
     {
         if (a.N != b.N || a.C != b.C || a.H != b.H || a.W != b.W) throw new ArgumentException($"cannot add {a.Shape} and {b.Shape}");
         var y = g.NewTensor(a.N, a.C, a.H, a.W);
-        var xa = a.Data; var xb = b.Data; var ys = y.Data;
-        for (var i = 0; i < ys.Length; i++) ys[i] = xa[i] + xb[i];
+        VectorOps.Add(a.Data, b.Data, y.Data);
         g.Record(Instance, a, y, other: b);
         return y;
     }
@@ -58,13 +57,8 @@ public sealed class Add : ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         var dy = e.Output.Grad;
-        if (e.Input.HasGrad) Accumulate(e.Input.Grad, dy);
-        if (e.Other.HasGrad) Accumulate(e.Other.Grad, dy);
-    }
-
-    private static void Accumulate(Span<float> dst, ReadOnlySpan<float> src)
-    {
-        for (var i = 0; i < dst.Length; i++) dst[i] += src[i];
+        if (e.Input.HasGrad) VectorOps.AddInto(e.Input.Grad, dy);
+        if (e.Other.HasGrad) VectorOps.AddInto(e.Other.Grad, dy);
     }
 }
 
