@@ -230,4 +230,70 @@ public sealed class OnnxGraphBuilderTests
         using var session = Load(g.ToBytes());
         Assert.Equal(["out"], session.OutputNames);
     }
+
+    [Fact]
+    public void Save_into_a_missing_folder_is_a_clear_error_and_leaves_nothing_behind()
+    {
+        using var dir = new TempDir();
+        var g = new OnnxGraphBuilder();
+        g.Output(g.Relu(g.Input("x", 1, 2)), "y");
+        var path = Path.Combine(dir.Path, "missing", "model.onnx");
+        var e = Assert.Throws<EdgeFace.Runtime.EdgeFaceException>(() => g.Save(path));
+        Assert.StartsWith($"cannot write ONNX model {path}", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Folded_batch_norm_conv_equals_conv_then_batch_norm_in_ort()
+    {
+        const int n = 2, c = 3, h = 8, w = 8, f = 6;
+        var x = RandomArray(n * c * h * w, 40);
+        var convW = RandomArray(f * c * 9, 41, 0.5f);
+        var convB = RandomArray(f, 42, 0.1f);
+        var gamma = RandomArray(f, 43).Select(v => 1 + 0.5f * v).ToArray();
+        var beta = RandomArray(f, 44, 0.2f);
+        var mean = RandomArray(f, 45, 0.3f);
+        var variance = RandomArray(f, 46).Select(v => 0.2f + Math.Abs(v)).ToArray();
+
+        var twoOps = new OnnxGraphBuilder();
+        var y = twoOps.Conv(twoOps.Input("input", "batch", c, h, w), twoOps.Initializer("w", [f, c, 3, 3], convW), twoOps.Initializer("b", [f], convB), 3, 3, padH: 1, padW: 1);
+        y = twoOps.BatchNormalization(y, twoOps.Initializer("g", [f], gamma), twoOps.Initializer("beta", [f], beta),
+            twoOps.Initializer("mu", [f], mean), twoOps.Initializer("var", [f], variance), 1e-3f);
+        twoOps.Output(y, "output");
+
+        var foldedW = (float[])convW.Clone();
+        var foldedB = (float[])convB.Clone();
+        BatchNormFolding.Fold(foldedW, foldedB, gamma, beta, mean, variance, 1e-3f);
+        var oneOp = new OnnxGraphBuilder();
+        oneOp.Output(oneOp.Conv(oneOp.Input("input", "batch", c, h, w), oneOp.Initializer("w", [f, c, 3, 3], foldedW), oneOp.Initializer("b", [f], foldedB), 3, 3, padH: 1, padW: 1), "output");
+
+        AssertClose(Run(twoOps.ToBytes(), "input", x, [n, c, h, w]).Data, Run(oneOp.ToBytes(), "input", x, [n, c, h, w]).Data);
+        Assert.Throws<ArgumentException>(() => BatchNormFolding.Fold(foldedW, foldedB, gamma[..2], beta, mean, variance, 1e-3f));
+    }
+
+    [Fact]
+    public void Multi_megabyte_initializers_round_trip_through_ort()
+    {
+        const int inF = 1024, outF = 2048;                   // 2M parameters, 8 MB of raw_data
+        var weight = RandomArray(outF * inF, 50, 0.05f);
+        var x = RandomArray(2 * inF, 51);
+        var g = new OnnxGraphBuilder();
+        g.Output(g.Gemm(g.Input("input", "batch", inF), g.Initializer("fc.weight", [outF, inF], weight), null), "output", "batch", outF);
+        var bytes = g.ToBytes();
+        Assert.InRange(bytes.Length, outF * inF * 4, outF * inF * 4 + 1024);
+        AssertClose(ReferenceOps.Linear(x, 2, inF, weight, outF, null), Run(bytes, "input", x, [2, inF]).Data, 1e-4f);
+    }
+
+    [Fact]
+    public void Sigmoid_and_generic_nodes_match_reference()
+    {
+        var x = RandomArray(12, 60, 4f);
+        var g = new OnnxGraphBuilder();
+        var input = g.Input("input", "batch", 6);
+        var gate = g.Sigmoid(input);
+        var tanh = g.Node("Tanh", [input], []);                      // any op through the generic helper
+        g.Output(g.Mul(gate, tanh), "output", "batch", 6);
+        var expected = x.Select(v => (float)(1 / (1 + Math.Exp(-v)) * Math.Tanh(v))).ToArray();
+        AssertClose(expected, Run(g.ToBytes(), "input", x, [2, 6]).Data);
+    }
 }

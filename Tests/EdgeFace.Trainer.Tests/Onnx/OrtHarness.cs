@@ -10,7 +10,7 @@ internal static class OrtHarness
         using var options = new SessionOptions();
         // Make ORT fail, rather than warn, when shape/type inference disagrees with what the graph declares.
         options.AddSessionConfigEntry("session.strict_shape_type_inference", "1");
-        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        // Default (full) graph optimisation, as the runtime loads models: fusions must not break the exported graph.
         return new InferenceSession(model, options);
     }
 

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using EdgeFace.Runtime;
-using EdgeFace.Runtime.Cli;
 
 namespace EdgeFace.Trainer.Checkpoints;
 
@@ -17,8 +16,7 @@ namespace EdgeFace.Trainer.Checkpoints;
 ///          | blobs (i32 count, each: name, i32 byte count + bytes)      names are i32 byte count + UTF-8
 /// trailer: SHA-256 of header + payload (32)
 /// </code>
-/// Saving is atomic: the bytes go to <c>PATH.tmp</c> in the same folder, are flushed to the disk, and only then
-/// renamed over <c>PATH</c>, so a crash or full disk leaves the previous checkpoint untouched.
+/// Saving is atomic (<see cref="AtomicFile"/>): a crash or full disk leaves the previous checkpoint untouched.
 /// Loading checks magic, version, length and checksum before trusting any of the content.
 /// </summary>
 public static class CheckpointFile
@@ -30,35 +28,11 @@ public static class CheckpointFile
 
     /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="path"/> atomically.</summary>
     /// <exception cref="EdgeFaceException">The write failed (disk full, permission, missing folder); the previous file at <paramref name="path"/> is intact.</exception>
-    public static void Save(string path, Checkpoint checkpoint) => Save(path, checkpoint, OpenTemp);
+    public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, stream => Write(stream, checkpoint), "checkpoint");
 
     /// <summary>As <see cref="Save(string, Checkpoint)"/>, with the temp-file stream supplied by the caller (tests inject failures here).</summary>
-    internal static void Save(string path, Checkpoint checkpoint, Func<string, Stream> openTemp)
-    {
-        var full = Path.GetFullPath(path);
-        var tmp = full + ".tmp";
-        try
-        {
-            using (var stream = openTemp(tmp))
-            {
-                Write(stream, checkpoint);
-                if (stream is FileStream file) file.Flush(flushToDisk: true); else stream.Flush();
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(tmp);
-            if (e is IOException io && CliHost.IsDiskFull(io))
-                throw new EdgeFaceException($"disk full while writing {full}; the previous checkpoint there is unchanged", e);
-            throw new EdgeFaceException($"cannot write checkpoint {full}: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(tmp);
-            throw;
-        }
-    }
+    internal static void Save(string path, Checkpoint checkpoint, Func<string, Stream> openTemp) =>
+        AtomicFile.Write(path, stream => Write(stream, checkpoint), "checkpoint", openTemp);
 
     /// <summary>Serialises a checkpoint to <paramref name="stream"/> (header, payload, checksum). Does not flush or close it.</summary>
     public static void Write(Stream stream, Checkpoint checkpoint)
@@ -156,15 +130,7 @@ public static class CheckpointFile
         }
     }
 
-    private static Stream OpenTemp(string tmp) =>
-        new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-
     private static long NameSize(string name) => 4 + Encoding.UTF8.GetByteCount(name);
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 
     /// <summary>Writes little-endian primitives to a stream while hashing everything written.</summary>
     private sealed class HashingWriter(Stream stream) : IDisposable

@@ -1,4 +1,4 @@
-using EdgeFace.Runtime;
+using EdgeFace.Trainer.Checkpoints;
 
 namespace EdgeFace.Trainer.Onnx;
 
@@ -207,21 +207,7 @@ public sealed class OnnxGraphBuilder
     public void Save(string path)
     {
         var bytes = ToBytes();
-        var tmp = path + ".tmp";
-        try
-        {
-            using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch (IOException e)
-        {
-            TryDelete(tmp);
-            throw new EdgeFaceException($"cannot write ONNX model {path}: {e.Message}", e);
-        }
+        AtomicFile.Write(path, stream => stream.Write(bytes), "ONNX model");
     }
 
     // ---- internals --------------------------------------------------------------------------------------------
@@ -339,9 +325,4 @@ public sealed class OnnxGraphBuilder
     }
 
     private static string Sanitize(string hint) => string.IsNullOrWhiteSpace(hint) ? "value" : hint.Trim();
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 }
