@@ -92,43 +92,6 @@ public sealed class ConvTests
         Assert.Equal(actualW, noBias);
     }
 
-    [Theory]
-    [InlineData(0)]   // implicit GEMM, split over images
-    [InlineData(6)]   // implicit GEMM, batch 1: split inside the GEMMs
-    [InlineData(10)]  // pointwise... and larger k
-    [InlineData(11)]  // depthwise
-    [InlineData(13)]  // GDConv
-    public void Threaded_results_equal_single_threaded_results(int shapeIndex)
-    {
-        var s = Shapes[shapeIndex];
-        var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
-        var saved = KernelThreads.Count;
-        try
-        {
-            KernelThreads.Count = 1;
-            var single = Run(s, x, w, go);
-            foreach (var threads in new[] { 2, 5 })
-            {
-                KernelThreads.Count = threads;
-                var threaded = Run(s, x, w, go);
-                for (var i = 0; i < single.Length; i++) Assert.Equal(single[i], threaded[i]);
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
-
-        static float[][] Run(ConvShape s, float[] x, float[] w, float[] go)
-        {
-            var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);
-            Conv2dKernels.Forward(s, x, w, [], y);
-            Conv2dKernels.BackwardInput(s, go, w, gi);
-            Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
-            return [y, gi, gw, gb];
-        }
-    }
-
     [Fact]
     public void Bad_shapes_and_short_spans_are_rejected()
     {
@@ -141,36 +104,5 @@ public sealed class ConvTests
         Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(badGroups, ok.Item1, ok.Item2, [], ok.Item3));
         var badStride = s with { StrideH = 0 };
         Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(badStride, ok.Item1, ok.Item2, [], ok.Item3));
-    }
-
-    [Fact]
-    public void Warm_calls_allocate_nothing()
-    {
-        var saved = KernelThreads.Count;
-        try
-        {
-            KernelThreads.Count = 2;
-            foreach (var s in new[] { Shapes[9], Shapes[11], Shapes[2] })
-            {
-                var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
-                var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);
-                var (a, c) = (KernelAssert.Random(64 * 64, 4), new float[64 * 64]);
-                void Step()
-                {
-                    Conv2dKernels.Forward(s, x, w, gb, y);
-                    Conv2dKernels.BackwardInput(s, go, w, gi);
-                    Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
-                    Gemm.Multiply(false, true, 64, 64, 64, a, 64, a, 64, c, 64);
-                }
-                Step();
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                for (var i = 0; i < 5; i++) Step();
-                Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{s}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated by 5 warm steps");
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
     }
 }

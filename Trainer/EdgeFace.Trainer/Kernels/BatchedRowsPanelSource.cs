@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// </summary>
 internal readonly unsafe struct BatchedRowsPanelSource(float* tensor, int channels, int channel0, int plane) : IPanelSource
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         for (var t = 0; t < count; t += panel)

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>gradBias[oc] += Σ over images and pixels of gradOutput[n, oc, ·].</summary>
 internal static unsafe class ConvBias<TOps, TV>
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate(in ConvShape s, float* gradOutput, float* gradBias)
     {
         var pixels = s.OutH * s.OutW;

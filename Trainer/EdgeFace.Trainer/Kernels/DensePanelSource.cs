@@ -8,6 +8,7 @@ internal readonly unsafe struct DensePanelSource(float* ptr, int ld, bool outerC
 {
     public bool OuterContiguous => outerContiguous;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         for (var t = 0; t < count; t += panel)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -23,7 +25,8 @@ internal static unsafe class DepthwiseConv<TOps, TV>
 
     private static void Dispatch(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items)
     {
-        if (KernelThreads.Count > 1 && items > 1 && !KernelParallel.IsInsideTask)
+        var work = (long)s.OutputLength * s.KernelH * s.KernelW;
+        if (KernelThreads.Count > 1 && items > 1 && work >= GemmDriver.ParallelThreshold / 4 && !KernelParallel.IsInsideTask)
             ConvWork<TOps, TV>.Run(mode, s, x, y, z, result, items, depthwise: true);
         else
             for (var item = 0; item < items; item++) Item(mode, s, x, y, z, result, item);
@@ -40,16 +43,19 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
-    /// <summary>Padded, phase-split plane layout: Phases × Rows × Stride floats.</summary>
+    /// <summary>Padded, phase-split plane layout: Phases × Rows × Stride floats. Without padding and with column
+    /// stride 1 the image plane itself already has this layout (<see cref="Direct"/>): no copy is made.</summary>
     private readonly struct Geometry
     {
         public readonly int Rows, Cols, Stride, PhaseSize, Length;
+        public readonly bool Direct;
 
         public Geometry(in ConvShape s)
         {
             Rows = (s.OutH - 1) * s.StrideH + s.KernelH;
             Cols = (s.OutW - 1) * s.StrideW + s.KernelW;
-            Stride = (Cols + s.StrideW - 1) / s.StrideW;
+            Direct = s is { PadH: 0, PadW: 0, StrideW: 1 };
+            Stride = Direct ? s.InW : (Cols + s.StrideW - 1) / s.StrideW;
             PhaseSize = Rows * Stride;
             Length = s.StrideW * PhaseSize;
         }
@@ -58,6 +64,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         public int Column(int paddedX, int strideW) => paddedX % strideW * PhaseSize + paddedX / strideW;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPlane(in ConvShape s, in Geometry g, float* src, float* dst)
     {
         new Span<float>(dst, g.Length).Clear();
@@ -84,6 +91,7 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     }
 
     /// <summary>Adds the padded, phase-split plane back onto the image rows it came from, dropping the padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldPlane(in ConvShape s, in Geometry g, float* plane, float* image)
     {
         var xEnd = Math.Min(s.InW, g.Cols - s.PadW);
@@ -107,12 +115,14 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPlane(in ConvShape s, in Geometry g, float* input, float* weight, float* bias, float* output, int item)
     {
         var channel = item % s.InChannels;
         int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
-        var plane = KernelScratch.Current.Plane(g.Length);
-        BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+        var image = input + (long)item * s.InH * s.InW;
+        var plane = image;
+        if (!g.Direct) BuildPlane(s, g, image, plane = KernelScratch.Current.Plane(g.Length));
         var taps = weight + channel * kh * kw;
         var b = bias == null ? 0f : bias[channel];
         var outPlane = output + (long)item * s.OutH * ow;
@@ -150,47 +160,79 @@ internal static unsafe class DepthwiseConv<TOps, TV>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputPlane(in ConvShape s, in Geometry g, float* gradOutput, float* weight, float* gradInput, int item)
     {
         var channel = item % s.InChannels;
-        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW;
-        var plane = KernelScratch.Current.Plane(g.Length);
-        new Span<float>(plane, g.Length).Clear();
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, w = TOps.Width;
+        // Accumulate straight into the gradient when it has the plane layout, else into a zeroed padded plane.
+        var gradImage = gradInput + (long)item * s.InH * s.InW;
+        var plane = gradImage;
+        if (!g.Direct)
+        {
+            plane = KernelScratch.Current.Plane(g.Length);
+            new Span<float>(plane, g.Length).Clear();
+        }
         var taps = weight + channel * kh * kw;
         var goPlane = gradOutput + (long)item * s.OutH * ow;
+        var tapColumn = stackalloc int[kw];
+        for (var kx = 0; kx < kw; kx++) tapColumn[kx] = g.Column(kx, s.StrideW);
         for (var y = 0; y < s.OutH; y++)
         {
             var goRow = goPlane + y * ow;
             var top = plane + y * s.StrideH * g.Stride;
             for (var ky = 0; ky < kh; ky++)
                 for (var kx = 0; kx < kw; kx++)
-                    VectorKernels<TOps, TV>.Axpy(taps[ky * kw + kx], goRow, top + ky * g.Stride + g.Column(kx, s.StrideW), ow);
+                {
+                    // Inline axpy: rows are often shorter than a vector (GDConv's is 1), where a call would dominate.
+                    var weightValue = taps[ky * kw + kx];
+                    var dst = top + ky * g.Stride + tapColumn[kx];
+                    var x = 0;
+                    if (ow >= w)
+                    {
+                        var wv = TOps.Splat(weightValue);
+                        for (; x + w <= ow; x += w) TOps.Store(dst + x, TOps.MulAdd(wv, TOps.Load(goRow + x), TOps.Load(dst + x)));
+                    }
+                    for (; x < ow; x++) dst[x] += weightValue * goRow[x];
+                }
         }
-        FoldPlane(s, g, plane, gradInput + (long)item * s.InH * s.InW);
+        if (!g.Direct) FoldPlane(s, g, plane, gradImage);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardWeightChannel(in ConvShape s, in Geometry g, float* input, float* gradOutput, float* gradWeight, float* gradBias, int channel)
     {
-        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH;
+        int kh = s.KernelH, kw = s.KernelW, ow = s.OutW, oh = s.OutH, w = TOps.Width;
         var scratch = KernelScratch.Current;
-        var plane = scratch.Plane(g.Length);
+        var padded = g.Direct ? null : scratch.Plane(g.Length);
         var sums = scratch.Plane2(kh * kw);
         new Span<float>(sums, kh * kw).Clear();
         var biasSum = 0f;
+        var tapColumn = stackalloc int[kw];
+        for (var kx = 0; kx < kw; kx++) tapColumn[kx] = g.Column(kx, s.StrideW);
         for (var n = 0; n < s.Batch; n++)
         {
             var item = n * s.InChannels + channel;
-            BuildPlane(s, g, input + (long)item * s.InH * s.InW, plane);
+            var image = input + (long)item * s.InH * s.InW;
+            var plane = image;
+            if (!g.Direct) BuildPlane(s, g, image, plane = padded);
             var goPlane = gradOutput + (long)item * oh * ow;
             if (gradBias != null) biasSum += VectorKernels<TOps, TV>.Sum(goPlane, oh * ow);
             for (var ky = 0; ky < kh; ky++)
                 for (var kx = 0; kx < kw; kx++)
                 {
-                    var src = plane + ky * g.Stride + g.Column(kx, s.StrideW);
+                    var src = plane + ky * g.Stride + tapColumn[kx];
+                    // Inline dot product over all output rows, one vector accumulator, scalar tails.
+                    var acc = TOps.Zero;
                     var sum = 0f;
                     for (var y = 0; y < oh; y++)
-                        sum += VectorKernels<TOps, TV>.Dot(goPlane + y * ow, src + y * s.StrideH * g.Stride, ow);
-                    sums[ky * kw + kx] += sum;
+                    {
+                        float* go = goPlane + y * ow, row = src + y * s.StrideH * g.Stride;
+                        var x = 0;
+                        for (; x + w <= ow; x += w) acc = TOps.MulAdd(TOps.Load(go + x), TOps.Load(row + x), acc);
+                        for (; x < ow; x++) sum += go[x] * row[x];
+                    }
+                    sums[ky * kw + kx] += sum + TOps.Sum(acc);
                 }
         }
         var gw = gradWeight + channel * kh * kw;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -12,13 +14,14 @@ internal static unsafe class GemmDriver
     public const int MC = 16 * GemmMicroKernel.MR;
     public const int NC = 2048;
 
-    /// <summary>Below this many multiply-adds a GEMM is not worth waking other threads for.</summary>
-    public const long ParallelThreshold = 1L << 17;
+    /// <summary>Below this many multiply-adds (≈ 5 µs of work) waking another thread costs more than it saves.</summary>
+    public const long ParallelThreshold = 1L << 19;
 
     /// <summary>
     /// C[i, j] for i in [i0, i0+m), j in [j0, j0+n) (+)= Σp A(i, p)·B(j, p) on the calling thread.
     /// <paramref name="c"/> points at C[0, 0].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunBlock<TOps, TV, TA, TB>(in TA a, in TB b, int i0, int m, int j0, int n, int k, float* c, int ldc, bool accumulate)
         where TOps : struct, ISimdOps<TV> where TV : struct
         where TA : struct, IPanelSource where TB : struct, IPanelSource

@@ -19,6 +19,7 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
         (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutW);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         var taps = _kh * _kw;
@@ -54,22 +55,22 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GatherSegment(float* d, float* row, int ix0, int len)
     {
+        // Output positions q whose input column ix0 + q·SW lies inside the row: [first, end); zeros elsewhere.
+        var first = ix0 >= 0 ? 0 : Math.Min(len, (-ix0 + _sw - 1) / _sw);
+        var end = Math.Max(first, Math.Min(len, (_w - ix0 + _sw - 1) / _sw));
+        for (var q = 0; q < first; q++) d[q] = 0;
         if (_sw == 1)
         {
-            // Contiguous run: zeros left of the image, a copy, zeros right of it.
-            var lead = Math.Clamp(-ix0, 0, len);
-            var end = Math.Clamp(_w - ix0, lead, len);
-            for (var q = 0; q < lead; q++) d[q] = 0;
-            Unsafe.CopyBlockUnaligned(d + lead, row + ix0 + lead, (uint)((end - lead) * sizeof(float)));
-            for (var q = end; q < len; q++) d[q] = 0;
-            return;
+            Unsafe.CopyBlockUnaligned(d + first, row + ix0 + first, (uint)((end - first) * sizeof(float)));
         }
-        for (var q = 0; q < len; q++)
+        else
         {
-            var ix = ix0 + q * _sw;
-            d[q] = (uint)ix < (uint)_w ? row[ix] : 0;
+            var src = row + ix0 + first * _sw;
+            for (var q = first; q < end; q++, src += _sw) d[q] = *src;
         }
+        for (var q = end; q < len; q++) d[q] = 0;
     }
 }

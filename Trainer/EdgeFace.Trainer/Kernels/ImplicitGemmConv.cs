@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -36,7 +38,14 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     private static void Dispatch(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items)
     {
         var threads = KernelThreads.Count;
-        if (threads > 1 && items >= threads && !KernelParallel.IsInsideTask)
+        var work = (long)s.OutputLength * s.InPerGroup * s.KernelH * s.KernelW;
+        if (work < GemmDriver.ParallelThreshold)
+        {
+            for (var item = 0; item < items; item++) Item(mode, s, x, y, z, result, item, parallel: false);
+            return;
+        }
+        // Whole items per thread when there are enough of them, or when each is too small to split itself.
+        if (threads > 1 && items > 1 && (items >= threads || work / items < GemmDriver.ParallelThreshold) && !KernelParallel.IsInsideTask)
         {
             ConvWork<TOps, TV>.Run(mode, s, x, y, z, result, items);
             return;
@@ -113,6 +122,7 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     }
 
     /// <summary>gradImage[ic, iy, ix] += col[(ic, ky, kx), j] for the output pixels j0..j0+width of one image and group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(in ConvShape s, float* col, int width, int j0, float* gradImage)
     {
         int kh = s.KernelH, kw = s.KernelW, taps = kh * kw, h = s.InH, w = s.InW, ow = s.OutW;

@@ -21,6 +21,10 @@ internal static class KernelParallel
     /// <summary>True on a thread that is running a task; nested work then runs inline (and must not reuse cached work objects).</summary>
     public static bool IsInsideTask => _insideTask;
 
+    /// <summary>How many batches have run on more than one thread (lets tests prove the threaded path ran).</summary>
+    public static long PooledRuns => Interlocked.Read(ref _pooledRuns);
+    private static long _pooledRuns;
+
     public static void For(int taskCount, IParallelWork work)
     {
         var threads = Math.Min(KernelThreads.Count, taskCount);
@@ -33,6 +37,7 @@ internal static class KernelParallel
         {
             var helpers = threads - 1;
             EnsureWorkers(helpers);
+            Interlocked.Increment(ref _pooledRuns);
             _work = work;
             _failure = null;
             _taskCount = taskCount;

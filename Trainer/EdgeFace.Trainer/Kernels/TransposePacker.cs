@@ -12,6 +12,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// </summary>
 internal static unsafe class TransposePacker
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(float* dst, int panel, float* src, long rowStride, int rows, int length)
     {
         var o = 0;
@@ -19,24 +20,30 @@ internal static unsafe class TransposePacker
         {
             for (; o + 4 <= rows; o += 4)
             {
-                float* r0 = src + o * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride;
-                var d = dst + o;
-                var q = 0;
-                for (; q + 4 <= length; q += 4, d += 4 * panel)
-                    Transpose4(d, panel, Vector128.Load(r0 + q), Vector128.Load(r1 + q), Vector128.Load(r2 + q), Vector128.Load(r3 + q));
-                for (; q < length; q++, d += panel)
-                {
-                    d[0] = r0[q];
-                    d[1] = r1[q];
-                    d[2] = r2[q];
-                    d[3] = r3[q];
-                }
+                var r0 = src + o * rowStride;
+                PackFour(dst + o, panel, r0, r0 + rowStride, r0 + 2 * rowStride, r0 + 3 * rowStride, length);
             }
         }
         for (; o < rows; o++)
         {
             var row = src + o * rowStride;
             for (var q = 0; q < length; q++) dst[q * panel + o] = row[q];
+        }
+    }
+
+    /// <summary>dst[q·panel + i] = ri[q] for four rows at any addresses; needs <see cref="Sse"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PackFour(float* dst, int panel, float* r0, float* r1, float* r2, float* r3, int length)
+    {
+        var q = 0;
+        for (; q + 4 <= length; q += 4, dst += 4 * panel)
+            Transpose4(dst, panel, Vector128.Load(r0 + q), Vector128.Load(r1 + q), Vector128.Load(r2 + q), Vector128.Load(r3 + q));
+        for (; q < length; q++, dst += panel)
+        {
+            dst[0] = r0[q];
+            dst[1] = r1[q];
+            dst[2] = r2[q];
+            dst[3] = r3[q];
         }
     }
 

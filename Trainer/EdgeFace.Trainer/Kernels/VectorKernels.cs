@@ -17,6 +17,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>y[i] += alpha·x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(float alpha, float* x, float* y, int n)
     {
         var w = TOps.Width;
@@ -27,6 +28,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>x[i] *= alpha.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(float alpha, float* x, int n)
     {
         var w = TOps.Width;
@@ -37,6 +39,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>dst[i] = a[i] + b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(float* a, float* b, float* dst, int n)
     {
         var w = TOps.Width;
@@ -46,6 +49,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>dst[i] = a[i]·b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(float* a, float* b, float* dst, int n)
     {
         var w = TOps.Width;
@@ -54,6 +58,7 @@ internal static unsafe class VectorKernels<TOps, TV>
         for (; i < n; i++) dst[i] = a[i] * b[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sum(float* x, int n)
     {
         var w = TOps.Width;
@@ -70,6 +75,7 @@ internal static unsafe class VectorKernels<TOps, TV>
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(float* a, float* b, int n)
     {
         var w = TOps.Width;
@@ -87,6 +93,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>dst[i] = x[i] &gt; 0 ? x[i] : slope·x[i] (ReLU when slope is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyForward(float* x, float slope, float* dst, int n)
     {
         var w = TOps.Width;
@@ -101,6 +108,7 @@ internal static unsafe class VectorKernels<TOps, TV>
     }
 
     /// <summary>gradX[i] += x[i] &gt; 0 ? gradY[i] : slope·gradY[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyBackward(float* x, float* gradY, float slope, float* gradX, int n)
     {
         var w = TOps.Width;
@@ -114,9 +122,11 @@ internal static unsafe class VectorKernels<TOps, TV>
         for (; i < n; i++) gradX[i] += x[i] > 0 ? gradY[i] : slope * gradY[i];
     }
 
-    /// <summary>Σ over x[i] ≤ 0 of x[i]·gradY[i]: the PReLU slope gradient of one channel.</summary>
-    public static float NegativeDot(float* x, float* gradY, int n)
+    /// <summary>gradX[i] += x[i] &gt; 0 ? gradY[i] : slope·gradY[i]; returns Σ over x[i] ≤ 0 of x[i]·gradY[i], the slope gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float PReluBackward(float* x, float* gradY, float slope, float* gradX, int n)
     {
+        LeakyBackward(x, gradY, slope, gradX, n);
         var w = TOps.Width;
         var acc = TOps.Zero;
         var i = 0;

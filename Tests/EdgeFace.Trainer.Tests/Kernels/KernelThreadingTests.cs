@@ -1,0 +1,146 @@
+using EdgeFace.Trainer.Kernels;
+
+namespace EdgeFace.Trainer.Tests.Kernels;
+
+/// <summary>Tests that change <see cref="KernelThreads.Count"/> or measure allocations: they run alone (after the
+/// parallel tests), so no other test is using the pool or the thread count meanwhile.</summary>
+[CollectionDefinition(nameof(KernelThreadingTests), DisableParallelization = true)]
+public sealed class KernelThreadingCollection;
+
+[Trait("Category", "Kernels")]
+[Collection(nameof(KernelThreadingTests))]
+public sealed class KernelThreadingTests
+{
+    [Fact]
+    public void Threaded_result_equals_single_threaded_result()
+    {
+        int m = 150, n = 700, k = 300;
+        var a = KernelAssert.Random(m * k, 11);
+        var b = KernelAssert.Random(k * n, 12);
+        var single = new float[m * n];
+        var threaded = new float[m * n];
+        var saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = 1;
+            Gemm.Multiply(false, false, m, n, k, a, k, b, n, single, n);
+            foreach (var threads in new[] { 2, 3, 8 })
+            {
+                KernelThreads.Count = threads;
+                var pooled = KernelParallel.PooledRuns;
+                Gemm.Multiply(false, false, m, n, k, a, k, b, n, threaded, n);
+                Assert.Equal(pooled + 1, KernelParallel.PooledRuns);
+                Assert.Equal(single, threaded);
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void Concurrent_callers_share_the_pool_safely()
+    {
+        // Engine threads may call the kernels at once: one gets the pool, the others run inline; all must be right.
+        int m = 90, n = 130, k = 70;
+        var a = KernelAssert.Random(m * k, 21);
+        var b = KernelAssert.Random(k * n, 22);
+        var expected = new float[m * n];
+        ReferenceKernels.Gemm(false, false, m, n, k, a, k, b, n, expected, n, false);
+        var scale = new float[m * n];
+        ReferenceKernels.Gemm(false, false, m, n, k, KernelAssert.Abs(a), k, KernelAssert.Abs(b), n, scale, n, false);
+        var results = new float[4][];
+        var callers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var c = new float[m * n];
+            for (var r = 0; r < 20; r++) Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+            results[t] = c;
+        })).ToList();
+        callers.ForEach(t => t.Start());
+        callers.ForEach(t => t.Join());
+        foreach (var c in results) KernelAssert.Close(expected, c, scale, "concurrent caller");
+    }
+
+    // Big enough to pass the kernels' parallel thresholds, one per way the work is split.
+    private static readonly ConvShape[] ThreadedShapes =
+    [
+        new(4, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
+        new(1, 16, 24, 24, 32, 3, 3, 2, 2, 1, 1),            // batch 1: split inside each GEMM
+        new(2, 32, 20, 20, 64, 1, 1),                        // pointwise
+        new(1, 32, 30, 30, 64, 5, 5, 1, 1, 2, 2, Groups: 2), // grouped, input gradient in several column chunks
+        new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1, Groups: 32), // depthwise
+        new(16, 256, 7, 7, 256, 7, 7, Groups: 256),          // GDConv
+    ];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Threaded_results_equal_single_threaded_results(int shapeIndex)
+    {
+        var s = ThreadedShapes[shapeIndex];
+        var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
+        var saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = 1;
+            var single = Run(s, x, w, go);
+            foreach (var threads in new[] { 2, 5 })
+            {
+                KernelThreads.Count = threads;
+                var pooled = KernelParallel.PooledRuns;
+                var threaded = Run(s, x, w, go);
+                Assert.True(KernelParallel.PooledRuns >= pooled + 3, "every pass should have run on the pool");
+                for (var i = 0; i < single.Length; i++) Assert.Equal(single[i], threaded[i]);
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+
+        static float[][] Run(ConvShape s, float[] x, float[] w, float[] go)
+        {
+            var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);
+            Conv2dKernels.Forward(s, x, w, [], y);
+            Conv2dKernels.BackwardInput(s, go, w, gi);
+            Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
+            return [y, gi, gw, gb];
+        }
+    }
+
+    [Fact]
+    public void Warm_calls_allocate_nothing()
+    {
+        var saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = 2;
+            foreach (var s in ThreadedShapes.Append(ConvTests.Shapes[11]))
+            {
+                var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
+                var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);
+                var (a, c) = (KernelAssert.Random(64 * 64, 4), new float[64 * 64]);
+                void Step()
+                {
+                    Conv2dKernels.Forward(s, x, w, gb, y);
+                    Conv2dKernels.BackwardInput(s, go, w, gi);
+                    Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
+                    Gemm.Multiply(false, true, 64, 64, 64, a, 64, a, 64, c, 64);
+                }
+                Step();
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 5; i++) Step();
+                Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{s}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated by 5 warm steps");
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+}
