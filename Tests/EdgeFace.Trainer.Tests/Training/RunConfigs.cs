@@ -7,7 +7,7 @@ internal static class RunConfigs
 {
     public static string Orl => Shared.Data("faces", "orl");
 
-    /// <summary>Writes config.json into <paramref name="dir"/>; <paramref name="extra"/> is spliced in as more top-level keys.</summary>
+    /// <summary>Writes a config file named <paramref name="name"/> into <paramref name="dir"/>.</summary>
     public static string Write(TempDir dir, string name, string body)
     {
         var path = dir.File(name);

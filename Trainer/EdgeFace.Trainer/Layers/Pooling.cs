@@ -1,10 +1,26 @@
 using EdgeFace.Trainer.Engine;
+using EdgeFace.Trainer.Kernels;
 
 namespace EdgeFace.Trainer.Layers;
 
 /// <summary>Max over K×K windows (padding never wins). Backward recomputes the arg-max instead of storing it.</summary>
 public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITapeOp
 {
+    private readonly PlaneWork _work = new();
+
+    /// <summary>Per-plane task of the current call; cached so a call allocates nothing.</summary>
+    private sealed class PlaneWork : IParallelWork
+    {
+        public MaxPool2d Owner = null!;
+        public Tensor X, Y;
+        public bool Backward;
+        public void Execute(int nc)
+        {
+            if (Backward) Owner.BackwardPlane(X, Y, nc);
+            else Owner.ForwardPlane(X, Y, nc);
+        }
+    }
+
     public int Kernel { get; } = kernel;
     public int Stride { get; } = stride;
     public int Pad { get; } = pad;
@@ -15,15 +31,27 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
     public override Tensor Forward(Graph g, Tensor x)
     {
         var y = g.NewTensor(x.N, x.C, Out(x.H), Out(x.W));
-        Parallelism.For(x.N * x.C, (long)y.Plane * Kernel * Kernel, nc =>
-        {
-            var src = x.Data.Slice(nc * x.Plane, x.Plane); var dst = y.Data.Slice(nc * y.Plane, y.Plane);
-            for (var oy = 0; oy < y.H; oy++)
-            for (var ox = 0; ox < y.W; ox++)
-                dst[oy * y.W + ox] = src[ArgMax(src, x.H, x.W, oy, ox)];
-        });
+        (_work.Owner, _work.X, _work.Y, _work.Backward) = (this, x, y, false);
+        Parallelism.For(x.N * x.C, (long)y.Plane * Kernel * Kernel, _work);
         g.Record(this, x, y);
         return y;
+    }
+
+    private void ForwardPlane(Tensor x, Tensor y, int nc)
+    {
+        var src = x.Data.Slice(nc * x.Plane, x.Plane); var dst = y.Data.Slice(nc * y.Plane, y.Plane);
+        for (var oy = 0; oy < y.H; oy++)
+        for (var ox = 0; ox < y.W; ox++)
+            dst[oy * y.W + ox] = src[ArgMax(src, x.H, x.W, oy, ox)];
+    }
+
+    private void BackwardPlane(Tensor x, Tensor y, int nc)
+    {
+        var src = x.Data.Slice(nc * x.Plane, x.Plane); var dx = x.Grad.Slice(nc * x.Plane, x.Plane);
+        var dy = y.Grad.Slice(nc * y.Plane, y.Plane);
+        for (var oy = 0; oy < y.H; oy++)
+        for (var ox = 0; ox < y.W; ox++)
+            dx[ArgMax(src, x.H, x.W, oy, ox)] += dy[oy * y.W + ox];
     }
 
     private int ArgMax(ReadOnlySpan<float> plane, int h, int w, int oy, int ox)
@@ -48,14 +76,8 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
     {
         var x = e.Input; var y = e.Output;
         if (!x.HasGrad) return;
-        Parallelism.For(x.N * x.C, (long)y.Plane * Kernel * Kernel, nc =>
-        {
-            var src = x.Data.Slice(nc * x.Plane, x.Plane); var dx = x.Grad.Slice(nc * x.Plane, x.Plane);
-            var dy = y.Grad.Slice(nc * y.Plane, y.Plane);
-            for (var oy = 0; oy < y.H; oy++)
-            for (var ox = 0; ox < y.W; ox++)
-                dx[ArgMax(src, x.H, x.W, oy, ox)] += dy[oy * y.W + ox];
-        });
+        (_work.Owner, _work.X, _work.Y, _work.Backward) = (this, x, y, true);
+        Parallelism.For(x.N * x.C, (long)y.Plane * Kernel * Kernel, _work);
     }
 }
 

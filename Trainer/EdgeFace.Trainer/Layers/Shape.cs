@@ -49,7 +49,7 @@ public sealed class Add : ITapeOp
     {
         if (a.N != b.N || a.C != b.C || a.H != b.H || a.W != b.W) throw new ArgumentException($"cannot add {a.Shape} and {b.Shape}");
         var y = g.NewTensor(a.N, a.C, a.H, a.W);
-        VectorOps.Add(a.Data, b.Data, y.Data);
+        ElementwiseOps.Add(a.Data, b.Data, y.Data);
         g.Record(Instance, a, y, other: b);
         return y;
     }
@@ -57,8 +57,8 @@ public sealed class Add : ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         var dy = e.Output.Grad;
-        if (e.Input.HasGrad) VectorOps.AddInto(e.Input.Grad, dy);
-        if (e.Other.HasGrad) VectorOps.AddInto(e.Other.Grad, dy);
+        if (e.Input.HasGrad) ElementwiseOps.AddInto(e.Input.Grad, dy);
+        if (e.Other.HasGrad) ElementwiseOps.AddInto(e.Other.Grad, dy);
     }
 }
 

@@ -9,7 +9,7 @@ namespace EdgeFace.Trainer.Engine;
 /// so the JIT picks the machine's width at run time (AVX-512/AVX2/SSE/NEON, or scalar when SIMD is off) and
 /// branches become selects. Each has a plain scalar tail for the last Length mod Vector&lt;float&gt;.Count values.
 /// </summary>
-public static class VectorOps
+public static class ElementwiseOps
 {
     private static int Width => Vector.IsHardwareAccelerated ? Vector<float>.Count : int.MaxValue;
 
