@@ -7,6 +7,11 @@ public static class TrainerCommandCatalog
 {
     public static IEnumerable<CliCommand> All() =>
     [
+        new Commands.TrainCommand(),
+        new Commands.ResumeCommand(),
+        new Commands.ExportCommand(),
+        new Commands.EvalCommand(),
+        new Commands.BenchCommand(),
         new Commands.DatasetCheckCommand(),
         new Commands.DatasetBenchCommand(),
         new Commands.CheckpointShowCommand(),

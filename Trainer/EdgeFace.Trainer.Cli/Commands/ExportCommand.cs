@@ -1,0 +1,23 @@
+using EdgeFace.Runtime.Cli;
+using EdgeFace.Trainer.Export;
+using EdgeFace.Trainer.Training;
+
+namespace EdgeFace.Trainer.Cli.Commands;
+
+/// <summary><c>edgeface-train export</c>: ONNX model + Runtime manifest from a run's last checkpoint, verified in ONNX Runtime.</summary>
+public sealed class ExportCommand : CliCommand
+{
+    public override string Path => "export";
+    public override string Summary => "export a run to ONNX (BN folded, opset 17) with a calibrated manifest; checks ONNX Runtime matches the engine";
+    public override string Usage => "--run DIR [--out DIR]";
+
+    public override int Run(CliArgs args, CliContext context)
+    {
+        var run = RunFolder.Open(args.Require("run"));
+        var outDir = System.IO.Path.GetFullPath(args.Get("out") ?? run.File("model"));
+        args.EnsureAllUsed(0);
+        var r = RunExporter.Export(run, outDir, $"edgeface-train export --run {run.Path} --out {outDir}", context.Progress);
+        context.Out.WriteLine($"wrote {r.OnnxPath} and {r.ManifestPath}; threshold {r.Manifest.DefaultThreshold.Value:F4} ({r.Manifest.DefaultThreshold.Note})");
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using EdgeFace.Runtime;
+using EdgeFace.Runtime.Evaluation;
+using EdgeFace.Runtime.Models;
+using EdgeFace.Trainer.Data;
+using EdgeFace.Trainer.Evaluation;
+using EdgeFace.Trainer.Training;
+
+namespace EdgeFace.Trainer.Export;
+
+/// <summary>What an export wrote and measured.</summary>
+public sealed record ExportResult(string OnnxPath, string ManifestPath, ModelManifest Manifest, EmbeddingSeparation Validation, ExportCheck Check);
+
+/// <summary>
+/// Exports a run's last checkpoint: embeds the held-out validation identities with the engine (eval mode) to
+/// measure separation and calibrate the decision threshold, writes the BN-folded ONNX model, checks it against
+/// the engine in ONNX Runtime (failing loudly beyond tolerance), and writes the Runtime's manifest beside it.
+/// </summary>
+public static class RunExporter
+{
+    /// <summary>Most validation images embedded (all pairs are scored, so this bounds the work).</summary>
+    public const int MaxValidationImages = 2000;
+    public const double CalibrationFar = 1e-3;
+
+    public static ExportResult Export(RunFolder folder, string outDir, string command, Action<string>? progress = null)
+    {
+        var (model, checkpoint) = TrainedModel.Load(folder);
+        var config = model.Config;
+        var network = model.Network;
+        var selection = config.Data.Validation is { } v ? IdentitySelection.Parse(v) : IdentitySelection.Parse(config.Data.Train).Complement();
+        var validation = FolderDataset.Open(config.Data.Root, selection);
+        var count = Math.Min(validation.Samples.Count, MaxValidationImages);
+        var images = new float[count * network.InputLength];
+        var input = RunModel.InputOf(config);
+        using (var loader = new ImageLoader(input))
+            for (var i = 0; i < count; i++) loader.Load(validation, i, images.AsSpan(i * network.InputLength, network.InputLength));
+        var labels = validation.Samples.Take(count).Select(s => s.Label).ToArray();
+        progress?.Invoke($"embedding {count} validation images of {validation.Identities.Count} held-out identities ({selection})");
+        var embeddings = new EvalEmbedder(network).Embed(images, count);
+        var separation = EmbeddingSeparation.Measure(embeddings, labels, network.EmbeddingSize);
+        progress?.Invoke($"validation: {separation}");
+
+        var onnx = OnnxExporter.ToOnnx(network, $"EdgeFace {config.Architecture}, step {checkpoint.Step}");
+        var check = ExportVerifier.Verify(network, onnx, images, Math.Min(count, 8));
+        if (!check.Passed)
+            throw new EdgeFaceException(FormattableString.Invariant(
+                $"export check failed: ONNX Runtime differs from the engine by {check.MaxAbsDifference:G3} (outputs up to {check.MaxReference:G3}; normalised {check.MaxNormalizedDifference:G3}); nothing was written"));
+        progress?.Invoke(FormattableString.Invariant($"ONNX Runtime matches the engine: max |diff| {check.MaxAbsDifference:G3} on {check.RandomInputs} random + {check.RealInputs} real inputs"));
+
+        Directory.CreateDirectory(outDir);
+        var id = $"edgeface-{config.Architecture}-{network.EmbeddingSize}";
+        var onnxPath = Path.Combine(outDir, id + ".onnx");
+        WriteBytes(onnxPath, onnx);
+        var threshold = Calibrate(separation, validation, selection);
+        var manifest = new ModelManifest
+        {
+            Id = id,
+            Task = config.Architecture == "signet-lite" ? ModelTask.SignatureEmbedder : ModelTask.FaceEmbedder,
+            Family = config.Architecture == "signet-lite" ? "signet" : "arcface",
+            File = Path.GetFileName(onnxPath),
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
+            Input = input,
+            Output = new ModelOutput { Name = OnnxExporter.OutputName, Size = network.EmbeddingSize, Normalized = false },
+            Metric = Metric.Cosine,
+            Thresholds = new Dictionary<string, CalibratedThreshold> { ["default"] = threshold },
+            License = $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} ({config.Data.Root}, identities {config.Data.Train})",
+            Source = $"{command}; config: {config.ToJson().ReplaceLineEndings(" ")}",
+            Notes = $"{config.Architecture}, {config.Loss.Type} loss, {checkpoint.Step} steps; validation {separation}",
+        };
+        var manifestPath = Path.Combine(outDir, id + ModelManifest.FileSuffix);
+        try { manifest.Save(manifestPath); }
+        catch (IOException e) when (Runtime.Cli.CliHost.IsDiskFull(e)) { throw new EdgeFaceException($"disk full while writing {manifestPath}", e); }
+        return new ExportResult(onnxPath, manifestPath, manifest, separation, check);
+    }
+
+    /// <summary>The threshold for FAR 1e-3 when there are enough impostor pairs to measure it, else the EER point.</summary>
+    private static CalibratedThreshold Calibrate(EmbeddingSeparation s, FolderDataset validation, IdentitySelection selection)
+    {
+        var data = $"{validation.Root} identities {selection}, {s.Images} images ({s.Roc.GenuineCount} genuine / {s.Roc.ImpostorCount} impostor pairs)";
+        if (s.Roc.ImpostorCount * CalibrationFar >= 1)
+        {
+            var c = ThresholdCalibration.AtFar(s.Roc, CalibrationFar);
+            return new CalibratedThreshold { Value = c.Threshold, Far = c.AchievedFar, Frr = c.Frr, Data = data, Note = "FAR 1e-3 on held-out identities", CalibratedAt = DateTimeOffset.UtcNow };
+        }
+        return new CalibratedThreshold { Value = s.EerThreshold, Far = s.Eer, Frr = s.Eer, Data = data, Note = "equal-error point (too few impostor pairs for FAR 1e-3)", CalibratedAt = DateTimeOffset.UtcNow };
+    }
+
+    private static void WriteBytes(string path, byte[] bytes)
+    {
+        var tmp = path + ".tmp";
+        try
+        {
+            File.WriteAllBytes(tmp, bytes);
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (IOException e) when (Runtime.Cli.CliHost.IsDiskFull(e))
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw new EdgeFaceException($"disk full while writing {path}", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using EdgeFace.Trainer.Engine;
+using EdgeFace.Trainer.Kernels;
+
+namespace EdgeFace.Trainer.Layers;
+
+/// <summary>y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.</summary>
+public sealed class ReLU : Layer, ITapeOp
+{
+    public override Tensor Forward(Graph g, Tensor x)
+    {
+        var y = g.NewTensor(x.N, x.C, x.H, x.W);
+        ElementwiseOps.Relu(x.Data, y.Data);
+        g.Record(this, x, y);
+        return y;
+    }
+
+    public void Backward(Graph g, in TapeEntry e)
+    {
+        if (!e.Input.HasGrad) return;
+        ElementwiseOps.ReluBackward(e.Output.Data, e.Output.Grad, e.Input.Grad);
+    }
+}
+
+/// <summary>Per-channel leaky slope learned: y = x (x &gt; 0) or a[c]·x. Slope [C], initialised to 0.25.</summary>
+public sealed class PReLU : Layer, ITapeOp
+{
+    private readonly ChannelWork _work;
+
+    public int Channels { get; }
+    public ParameterInfo Slope { get; }
+
+    public PReLU(ParameterStore store, string name, int channels)
+    {
+        Channels = channels;
+        Slope = store.Add(name + ".weight", [channels], ParameterKind.PReLU, Initializers.Constant(0.25f));
+        _work = new ChannelWork(this);
+    }
+
+    /// <summary>Per-channel task of the current call; cached so a call allocates nothing.</summary>
+    private sealed class ChannelWork(PReLU owner) : IParallelWork
+    {
+        public Tensor X, Y;
+        public ParameterStore Parameters = null!;
+        public bool Backward;
+        public void Execute(int c)
+        {
+            if (Backward) owner.BackwardChannel(this, c);
+            else owner.ForwardChannel(this, c);
+        }
+    }
+
+    public override Tensor Forward(Graph g, Tensor x)
+    {
+        if (x.C != Channels) throw new ArgumentException($"prelu expects {Channels} channels, got {x.Shape}");
+        var y = g.NewTensor(x.N, x.C, x.H, x.W);
+        (_work.X, _work.Y, _work.Parameters, _work.Backward) = (x, y, g.Parameters, false);
+        Parallelism.For(Channels, (long)x.N * x.Plane, _work);
+        g.Record(this, x, y);
+        return y;
+    }
+
+    private void ForwardChannel(ChannelWork w, int c)
+    {
+        var x = w.X; var xs = x.Data; var ys = w.Y.Data;
+        int plane = x.Plane, stride = x.C * plane;
+        var a = w.Parameters.Values[Slope.Offset + c];
+        for (var n = 0; n < x.N; n++)
+            ElementwiseOps.PRelu(xs.Slice(n * stride + c * plane, plane), a, ys.Slice(n * stride + c * plane, plane));
+    }
+
+    public void Backward(Graph g, in TapeEntry e)
+    {
+        (_work.X, _work.Y, _work.Parameters, _work.Backward) = (e.Input, e.Output, g.Parameters, true);
+        Parallelism.For(Channels, (long)e.Input.N * e.Input.Plane, _work);
+    }
+
+    private void BackwardChannel(ChannelWork w, int c)
+    {
+        var x = w.X; var xs = x.Data; var dys = w.Y.Grad;
+        int plane = x.Plane, stride = x.C * plane;
+        var a = w.Parameters.Values[Slope.Offset + c];
+        var dxs = x.HasGrad ? x.Grad : default;
+        double da = 0;
+        for (var n = 0; n < x.N; n++)
+        {
+            var o = n * stride + c * plane;
+            da += ElementwiseOps.PReluBackward(xs.Slice(o, plane), dys.Slice(o, plane), dxs.IsEmpty ? default : dxs.Slice(o, plane), a);
+        }
+        w.Parameters.Grads[Slope.Offset + c] += (float)da;
+    }
+}

@@ -1,0 +1,94 @@
+using EdgeFace.Trainer.Engine;
+using EdgeFace.Trainer.Layers;
+
+namespace EdgeFace.Trainer.Losses;
+
+/// <summary>How a <see cref="TripletLoss"/> picks negatives (and positives) inside a P×K batch.</summary>
+public enum TripletMining
+{
+    /// <summary>Per anchor: the farthest positive and the nearest negative.</summary>
+    BatchHard,
+    /// <summary>Per anchor–positive pair: the nearest negative still farther than the positive (FaceNet);
+    /// the nearest negative when none is.</summary>
+    SemiHard,
+}
+
+/// <summary>
+/// Triplet margin loss max(0, d(a,p) − d(a,n) + margin) on L2-normalised embeddings, with triplets mined from
+/// the batch's own indices, so one shared-weight forward pass embeds every anchor, positive and negative.
+/// </summary>
+public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = TripletMining.BatchHard) : EmbeddingLoss
+{
+    public float Margin { get; } = margin;
+    public TripletMining Mining { get; } = mining;
+    public override string Name => Mining == TripletMining.BatchHard ? "triplet-batch-hard" : "triplet-semi-hard";
+
+    public override float Forward(Graph g, Tensor embedding, ReadOnlySpan<int> labels)
+    {
+        RequirePositives(labels, Name);
+        var e = L2Normalize.Instance.Forward(g, embedding);
+        int n = e.N, d = e.SampleLength;
+        var dist = g.Scratch(n * n).Data;
+        PairwiseDistances.Compute(e.Data, n, d, dist);
+        var grad = g.NeedsGrad ? e.Grad : default;
+        double total = 0;
+        var count = 0;
+        // Loss terms are collected first so each gradient can be divided by the final count.
+        var terms = g.Scratch(3 * n * n).Data;
+        var termCount = 0;
+        for (var a = 0; a < n; a++)
+        {
+            if (Mining == TripletMining.BatchHard)
+            {
+                int p = -1, neg = -1;
+                for (var j = 0; j < n; j++)
+                {
+                    if (j == a) continue;
+                    if (labels[j] == labels[a]) { if (p < 0 || dist[a * n + j] > dist[a * n + p]) p = j; }
+                    else if (neg < 0 || dist[a * n + j] < dist[a * n + neg]) neg = j;
+                }
+                if (neg < 0) continue;
+                count++;
+                AddTerm(dist, n, terms, ref termCount, ref total, Margin, a, p, neg);
+            }
+            else
+            {
+                for (var p = 0; p < n; p++)
+                {
+                    if (p == a || labels[p] != labels[a]) continue;
+                    var dap = dist[a * n + p];
+                    int semi = -1, hardest = -1;
+                    for (var j = 0; j < n; j++)
+                    {
+                        if (labels[j] == labels[a]) continue;
+                        var daj = dist[a * n + j];
+                        if (hardest < 0 || daj < dist[a * n + hardest]) hardest = j;
+                        if (daj > dap && (semi < 0 || daj < dist[a * n + semi])) semi = j;
+                    }
+                    if (hardest < 0) continue;
+                    count++;
+                    AddTerm(dist, n, terms, ref termCount, ref total, Margin, a, p, semi >= 0 ? semi : hardest);
+                }
+            }
+        }
+        if (count == 0) return 0f;
+        if (!grad.IsEmpty)
+            for (var t = 0; t < termCount; t++)
+            {
+                int a = (int)terms[3 * t], p = (int)terms[3 * t + 1], neg = (int)terms[3 * t + 2];
+                PairwiseDistances.AccumulateGrad(e.Data, d, a, p, dist[a * n + p], 1f / count, grad);
+                PairwiseDistances.AccumulateGrad(e.Data, d, a, neg, dist[a * n + neg], -1f / count, grad);
+            }
+        return (float)(total / count);
+    }
+
+    private static void AddTerm(ReadOnlySpan<float> dist, int n, Span<float> terms, ref int termCount, ref double total,
+        float margin, int a, int p, int neg)
+    {
+        var value = dist[a * n + p] - dist[a * n + neg] + margin;
+        if (value <= 0) return;
+        total += value;
+        terms[3 * termCount] = a; terms[3 * termCount + 1] = p; terms[3 * termCount + 2] = neg;
+        termCount++;
+    }
+}

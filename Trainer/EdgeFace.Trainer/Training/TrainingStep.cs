@@ -1,0 +1,41 @@
+using EdgeFace.Runtime;
+using EdgeFace.Trainer.Architectures;
+using EdgeFace.Trainer.Engine;
+using EdgeFace.Trainer.Losses;
+using EdgeFace.Trainer.Optimization;
+
+namespace EdgeFace.Trainer.Training;
+
+/// <summary>
+/// One optimisation step, the same for training runs and the benchmark: reset the arena, zero the gradients,
+/// forward in train mode, fused loss forward/backward, tape backward, clip, optimizer update.
+/// Owns its graph (managed memory only).
+/// </summary>
+public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer optimizer, Rng dropoutRng)
+{
+    private readonly Graph _graph = new(network.Parameters, training: true, needsGrad: true, dropoutRng);
+
+    public Network Network { get; } = network;
+    public EmbeddingLoss Loss { get; } = loss;
+    public Optimizer Optimizer { get; } = optimizer;
+    /// <summary>Global gradient norm of the last step, before clipping.</summary>
+    public float LastGradNorm { get; private set; }
+    public long ArenaFloats => _graph.Arena.Used;
+
+    /// <summary>Runs one step on a batch [N, C, H, W] and returns the loss.</summary>
+    public float Run(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, float learningRate, float clipNorm = 0f)
+    {
+        var p = Network.Parameters;
+        _graph.Reset();
+        p.ZeroGrad();
+        var n = labels.Length;
+        var x = _graph.Input(images, n, Network.InputChannels, Network.InputHeight, Network.InputWidth);
+        var embedding = Network.Embed(_graph, x);
+        var value = Loss.Forward(_graph, embedding, labels);
+        if (!float.IsFinite(value)) throw new EdgeFaceException($"loss became {value} at this step (training diverged); lower the learning rate or enable gradient clipping");
+        _graph.Backward();
+        LastGradNorm = GradientClipping.ClipByNorm(p.Grads, clipNorm);
+        Optimizer.Step(p, learningRate);
+        return value;
+    }
+}
