@@ -82,7 +82,7 @@ public sealed class BenchConvCommand : CliCommand
         // Steady-state allocation of a forward+backward step, all threads: the least over a few steps, so a
         // pool worker growing its scratch the first time it happens to get a bigger task does not count.
         var allocated = long.MaxValue;
-        for (var step = 0; step < 3; step++)
+        for (var repeat = 0; repeat < 3; repeat++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             Conv2dKernels.Forward(s, x, w, b, y);
