@@ -81,9 +81,11 @@ public sealed class BenchAndSoakTests(KioskScenario scenario, ITestOutputHelper 
         long rss0 = 0, managed0 = 0;
         int fds0 = 0, threads0 = 0;
         var started = System.Diagnostics.Stopwatch.StartNew();
+        var samples = new List<string>();
         for (var i = 0; i < total; i++)
         {
             Assert.True(loop.Tick());
+            if (i % 3000 == 0) samples.Add($"{i}:{ResidentBytes() / 1048576.0:F1}");
             if (i == warmUp)
             {
                 GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
@@ -96,6 +98,7 @@ public sealed class BenchAndSoakTests(KioskScenario scenario, ITestOutputHelper 
         output.WriteLine($"soak: {total} frames in {started.Elapsed.TotalSeconds:F1} s, {decisions} decisions, {loop.Telemetry.Embeddings} embeddings");
         output.WriteLine($"soak: RSS {rss0 / 1048576.0:F1} -> {rss1 / 1048576.0:F1} MB ({(rss1 - rss0) / 1048576.0:+0.00;-0.00} MB), managed {managed0 / 1048576.0:F2} -> {managed1 / 1048576.0:F2} MB, fds {fds0} -> {fds1}, threads {threads0} -> {threads1}");
 
+        output.WriteLine($"soak: RSS MB by frame {string.Join(' ', samples)}");
         Assert.Equal(total, loop.Telemetry.FramesProcessed);
         Assert.True(decisions > 200, $"{decisions} decisions"); // people kept coming and going
         Assert.True(rss1 - rss0 <= 5 * 1048576, $"resident memory grew by {(rss1 - rss0) / 1048576.0:F2} MB");
