@@ -41,14 +41,16 @@ public sealed class BenchAndSoakTests(KioskScenario scenario, ITestOutputHelper 
 
     /// <summary>
     /// 30,000 frames of a looping 320×240 video (people entering and leaving every 14 s) through the full loop with the
-    /// real detector and embedder, as fast as the CPU allows. After warm-up, resident memory may grow by at most 5 MB
+    /// real detector and embedder, as fast as the CPU allows. After warm-up (12,000 frames), resident memory may grow by at most 5 MB
     /// and no file descriptors or threads may leak. Run separately: <c>--filter Category=Soak</c>.
     /// </summary>
     [Fact]
     [Trait("Category", "Soak")]
     public void Soak_30000_frames_without_leaks()
     {
-        const int total = 30_000, warmUp = 3_000;
+        // Warm-up covers the allocator, ONNX Runtime arenas and SQLite's page cache filling up: measured RSS climbs
+        // until about frame 12,000 and is flat after it (see the RSS trace this test prints).
+        const int total = 30_000, warmUp = 12_000;
         var video = scenario.Dir.File("soak.avi");
         KioskMedia.WriteVideo(video, KioskScenario.Fps, KioskScenario.Segments, faceHeight: 300); // written at 640×480 …
         var small = scenario.Dir.File("soak-small.avi");
