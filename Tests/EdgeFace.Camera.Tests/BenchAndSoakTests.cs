@@ -106,6 +106,7 @@ public sealed class BenchAndSoakTests(KioskScenario scenario, ITestOutputHelper 
         Assert.True(rss1 - rss0 <= 5 * 1048576, $"resident memory grew by {(rss1 - rss0) / 1048576.0:F2} MB");
         Assert.True(managed1 - managed0 <= 1048576, $"managed heap grew by {(managed1 - managed0) / 1048576.0:F2} MB");
         Assert.Equal(fds0, fds1);
-        Assert.True(threads1 <= threads0, $"threads {threads0} -> {threads1}");
+        // The runtime's thread pool grows and shrinks on its own by a thread or two; a leak would add one per reconnect/decision.
+        Assert.True(threads1 <= threads0 + 2, $"threads {threads0} -> {threads1}");
     }
 }
