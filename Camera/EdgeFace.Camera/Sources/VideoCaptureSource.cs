@@ -64,7 +64,8 @@ public sealed class VideoCaptureSource : IFrameSource
         if (_capture.Read(into) && !into.Empty()) return FrameReadResult.Frame;
         if (IsLive) return FrameReadResult.Failed;
         if (!_loop) return FrameReadResult.EndOfStream;
-        // Rewinding by property is unreliable for some containers; reopening is.
+        // Rewind in place (no native re-allocation per loop); reopen only for containers that cannot seek.
+        if (_capture.Set(VideoCaptureProperties.PosFrames, 0) && _capture.Read(into) && !into.Empty()) return FrameReadResult.Frame;
         Open();
         return _capture!.Read(into) && !into.Empty() ? FrameReadResult.Frame : FrameReadResult.Failed;
     }
