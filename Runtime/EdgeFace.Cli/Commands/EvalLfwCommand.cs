@@ -52,8 +52,8 @@ public sealed class EvalLfwCommand : CliCommand
         if (roc is not null)
         {
             var points = curve.Points().Where(p => p.Far > 0).ToList();
-            new LinePlot($"LFW ROC ({pipeline.Embedder.Manifest.Id})", "false accept rate", "true accept rate") { LogX = true }
-                .AddSeries($"{pipeline.Detector.Manifest.Id} + {pipeline.Embedder.Manifest.Id}", points.Select(p => p.Far).ToList(), points.Select(p => p.Tar).ToList())
+            new LinePlot($"LFW ROC: {pipeline.Detector.Manifest.Id} + {pipeline.Embedder.Manifest.Id}", "false accept rate", "true accept rate") { LogX = true }
+                .AddSeries($"{pairs.Count} pairs", points.Select(p => p.Far).ToList(), points.Select(p => p.Tar).ToList())
                 .SavePng(roc);
             context.Progress($"wrote ROC to {roc}");
         }

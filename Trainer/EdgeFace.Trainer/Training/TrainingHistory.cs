@@ -45,7 +45,7 @@ public sealed class TrainingHistory
         var steps = _points.Select(p => (double)p.Step).ToArray();
         var loss = _points.Select(p => p.Loss).ToArray();
         var smooth = new double[loss.Length];
-        var window = Math.Max(1, loss.Length / 50);
+        var window = Math.Clamp(loss.Length / 20, 1, 200);
         for (var i = 0; i < loss.Length; i++)
         {
             var from = Math.Max(0, i - window + 1);
