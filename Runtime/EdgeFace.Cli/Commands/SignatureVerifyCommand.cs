@@ -11,7 +11,8 @@ namespace EdgeFace.Cli.Commands;
 /// <summary>
 /// Verifies a questioned signature against a writer's enrolled references: score = mean cosine to the references,
 /// accepted as genuine when score ≥ base + α·(m_w − μ) (the model's calibrated threshold adapted to how consistently
-/// this writer signs). The decision goes to the audit trail. Exit 0 for genuine, 1 for forged.
+/// this writer signs). The decision goes to the audit trail and the output; like face verification, a completed
+/// check exits 0 whatever the decision (exit 2 is reserved for bad input).
 /// </summary>
 public sealed class SignatureVerifyCommand : CliCommand
 {
@@ -68,6 +69,6 @@ public sealed class SignatureVerifyCommand : CliCommand
         else
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(genuine ? "genuine" : "forged")}: score {score:0.0000} {(genuine ? ">=" : "<")} threshold {threshold:0.0000} (base {baseThreshold:0.0000}, adapted to writer '{writer}''s {references.Count} references), model {model.Id}"));
-        return genuine ? 0 : 1;
+        return 0;
     }
 }

@@ -17,11 +17,10 @@ public sealed class SignatureEnrolmentCliTests
     private static (string Decision, double Score, double Threshold) Verify(GalleryCliSupport g, string writer, string file)
     {
         var r = g.Run(["signature", "verify", "--writer", writer, file, "--json"]);
-        Assert.True(r.ExitCode is 0 or 1, r.ToString());
+        Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
         var decision = root.GetProperty("decision").GetString()!;
-        Assert.Equal(decision == "genuine" ? 0 : 1, r.ExitCode);
         Assert.Equal("signature-signet-v1", root.GetProperty("model").GetString());
         return (decision, root.GetProperty("score").GetDouble(), root.GetProperty("threshold").GetDouble());
     }
@@ -54,7 +53,7 @@ public sealed class SignatureEnrolmentCliTests
         using var g = new GalleryCliSupport();
         g.Ok(["signature", "enroll", "--writer", "041", .. References041]);
         var r = g.Run(["signature", "verify", "--writer", "041", SigComp("041/genuine/10_041.png")]);
-        Assert.True(r.ExitCode is 0 or 1, r.ToString());
+        Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Matches(@"^(genuine|forged): score -?\d\.\d{4} (>=|<) threshold -?\d\.\d{4} \(base ", r.Stdout);
     }
 
