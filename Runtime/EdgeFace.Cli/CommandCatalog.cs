@@ -34,6 +34,10 @@ public static class CommandCatalog
         new SignatureEvaluateCommand(),
         new SignatureCheckReferencesCommand(),
         new SignatureBenchCommand(),
+        new SignatureEnrollCommand(),
+        new SignatureVerifyCommand(),
+        new SignatureCalibrateCommand(),
+        new EvalSignaturesCommand(),
         new KioskCommand(),
         new BenchKioskCommand(),
     ];

@@ -16,13 +16,14 @@ public sealed class SignatureBenchCommand : CliCommand
 {
     public override string Path => "signature bench";
     public override string Summary => "Benchmark signature clean-up and embedding on SigComp2011 scans";
-    public override string Usage => "[--images 100] [--rounds 3] [--model MANIFEST] [--data DIR]";
+    public override string Usage => "[--images 100] [--rounds 3] [--data DIR] " + SignatureModelOptions.Usage;
+    public override IReadOnlyCollection<string> Flags => [SignatureModelOptions.BaselineFlag];
 
     public override int Run(CliArgs args, CliContext context)
     {
         var count = args.GetInt("images", 100);
         var rounds = args.GetInt("rounds", 3);
-        var model = args.Get("model");
+        var modelOptions = SignatureModelOptions.Read(args);
         var data = args.Get("data");
         args.EnsureAllUsed(maxPositionals: 0);
         if (count < 1) throw new EdgeFaceException($"--images must be at least 1, got {count}");
@@ -31,7 +32,8 @@ public sealed class SignatureBenchCommand : CliCommand
         var paths = SigComp2011Dataset.Open(data).Writers.SelectMany(w => w.Genuine.Concat(w.Forgeries)).Select(s => s.Path)
             .Where((_, i) => i % 3 == 0).Take(count).ToList();
         var images = new List<Mat>();
-        var embedder = SignatureEmbedders.Open(model);
+        using var model = modelOptions.Open();
+        var embedder = model.Embedder;
         try
         {
             var decode = Time(rounds, paths.Count, i => { using var m = SignatureCleaner.ReadImage(paths[i]); });
@@ -54,7 +56,6 @@ public sealed class SignatureBenchCommand : CliCommand
         finally
         {
             foreach (var m in images) m.Dispose();
-            (embedder as IDisposable)?.Dispose();
         }
     }
 

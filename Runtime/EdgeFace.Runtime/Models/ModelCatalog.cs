@@ -3,7 +3,7 @@ namespace EdgeFace.Runtime.Models;
 /// <summary>
 /// The models available on the search path, identified by manifest or built-in card.
 /// Search order: the folders given (e.g. repeated <c>--models</c>), then <c>EDGEFACE_MODELS</c>
-/// (a path-separator list), then <c>./models</c>. Nothing is ever downloaded.
+/// (a path-separator list), then <c>./models</c>, then <c>models/</c> beside the executable. Nothing is ever downloaded.
 /// <para>Default per task (deterministic): models with a manifest first (our own trained models), in search-path
 /// order then file name; then built-in cards in <see cref="BuiltInModelCards.All"/> order
 /// (yunet-s-640 first for detection, mobilefacenet-128 for faces).</para>
@@ -29,6 +29,8 @@ public sealed class ModelCatalog
         if (!string.IsNullOrWhiteSpace(env))
             folders.AddRange(env.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         folders.Add("models");
+        // Models shipped beside the executable (the build copies the repository's models/ there).
+        folders.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "models"));
         return folders.Select(System.IO.Path.GetFullPath).Distinct().ToList();
     }
 

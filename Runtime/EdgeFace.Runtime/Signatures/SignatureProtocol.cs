@@ -72,17 +72,9 @@ public static class SignatureProtocol
         return new SignatureEnrolment(writer.Id, order.Take(options.References).ToList(), double.NaN, 0);
     }
 
-    /// <summary>Mean pairwise cosine among the references; NaN with fewer than two.</summary>
-    internal static double Spread(IReadOnlyList<string> references, SignatureEmbeddings embeddings)
-    {
-        if (references.Count < 2) return double.NaN;
-        double sum = 0;
-        var pairs = 0;
-        for (var i = 0; i < references.Count; i++)
-            for (var j = i + 1; j < references.Count; j++, pairs++)
-                sum += SignatureVectors.Cosine(embeddings[references[i]], embeddings[references[j]]);
-        return sum / pairs;
-    }
+    /// <summary>Mean pairwise cosine among the references (m_w); NaN with fewer than two.</summary>
+    internal static double Spread(IReadOnlyList<string> references, SignatureEmbeddings embeddings) =>
+        SignatureModel.Spread(references.Select(r => embeddings[r]).ToList());
 
     private static double Aggregate(float[] query, IReadOnlyList<string> references, SignatureEmbeddings embeddings, ReferenceAggregation aggregation)
     {

@@ -66,10 +66,10 @@ public sealed class SignatureCommandTests
     public void Check_references_flags_another_writers_signature()
     {
         string[] images = [.. Enumerable.Range(1, 4).Select(i => SigComp($"041/genuine/{i:00}_041.png")), SigComp("045/genuine/01_045.png")];
-        var r = CliProcess.Run("edgeface", ["signature", "check-references", .. images]);
+        var r = CliProcess.Run("edgeface", ["signature", "check-references", "--baseline", .. images]);
         Assert.True(r.ExitCode == 3, r.ToString());
         Assert.Contains("reference 5 (01_045.png) looks unlike the other 4", r.Stdout);
-        var ok = CliProcess.Run("edgeface", ["signature", "check-references", .. images[..4]]);
+        var ok = CliProcess.Run("edgeface", ["signature", "check-references", "--baseline", .. images[..4]]);
         Assert.True(ok.ExitCode == 0, ok.ToString());
         Assert.Contains("the 4 references are consistent", ok.Stdout);
     }
@@ -105,7 +105,7 @@ public sealed class SignatureCommandTests
     [Fact]
     public void Bench_reports_clean_and_embed_times()
     {
-        var r = CliProcess.Run("edgeface", ["signature", "bench", "--images", "4", "--rounds", "1"]);
+        var r = CliProcess.Run("edgeface", ["signature", "bench", "--images", "4", "--rounds", "1", "--baseline"]);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("decode PNG (reference): ", r.Stdout);
         Assert.Contains("x decode, ", r.Stdout);

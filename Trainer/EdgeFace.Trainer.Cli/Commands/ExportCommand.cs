@@ -9,14 +9,16 @@ public sealed class ExportCommand : CliCommand
 {
     public override string Path => "export";
     public override string Summary => "export a run to ONNX (BN folded, opset 17) with a calibrated manifest; checks ONNX Runtime matches the engine";
-    public override string Usage => "--run DIR [--out DIR]";
+    public override string Usage => "--run DIR [--out DIR] [--id MODEL_ID]";
 
     public override int Run(CliArgs args, CliContext context)
     {
         var run = RunFolder.Open(args.Require("run"));
         var outDir = System.IO.Path.GetFullPath(args.Get("out") ?? run.File("model"));
+        var id = args.Get("id");
         args.EnsureAllUsed(0);
-        var r = RunExporter.Export(run, outDir, $"edgeface-train export --run {run.Path} --out {outDir}", context.Progress);
+        var command = $"edgeface-train export --run {run.Path} --out {outDir}{(id is null ? "" : $" --id {id}")}";
+        var r = RunExporter.Export(run, outDir, command, context.Progress, id);
         context.Out.WriteLine($"wrote {r.OnnxPath} and {r.ManifestPath}; threshold {r.Manifest.DefaultThreshold.Value:F4} ({r.Manifest.DefaultThreshold.Note})");
         return 0;
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using EdgeFace.Runtime;
 using EdgeFace.Runtime.Evaluation;
 using EdgeFace.Runtime.Models;
+using EdgeFace.Trainer.Architectures;
 using EdgeFace.Trainer.Data;
 using EdgeFace.Trainer.Evaluation;
 using EdgeFace.Trainer.Training;
@@ -22,19 +23,24 @@ public static class RunExporter
     public const int MaxValidationImages = 2000;
     public const double CalibrationFar = 1e-3;
 
-    public static ExportResult Export(RunFolder folder, string outDir, string command, Action<string>? progress = null)
+    /// <param name="id">Model id, also the file stem (default edgeface-ARCHITECTURE-DIM); letters, digits, '.', '_' and '-'.</param>
+    public static ExportResult Export(RunFolder folder, string outDir, string command, Action<string>? progress = null, string? id = null)
     {
+        if (id is not null && (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
+            throw new EdgeFaceException($"model id '{id}' may only hold letters, digits, '.', '_' and '-'");
         var (model, checkpoint) = TrainedModel.Load(folder);
         var config = model.Config;
         var network = model.Network;
         var selection = config.Data.Validation is { } v ? IdentitySelection.Parse(v) : IdentitySelection.Parse(config.Data.Train).Complement();
-        var validation = FolderDataset.Open(config.Data.Root, selection);
-        var count = Math.Min(validation.Samples.Count, MaxValidationImages);
-        var images = new float[count * network.InputLength];
         var input = RunModel.InputOf(config);
-        using (var loader = new ImageLoader(input))
-            for (var i = 0; i < count; i++) loader.Load(validation, i, images.AsSpan(i * network.InputLength, network.InputLength));
-        var labels = validation.Samples.Take(count).Select(s => s.Label).ToArray();
+        using var data = TrainingData.Open(config, selection);
+        var validation = data.Data;
+        // Separation is measured between identities; skilled forgeries are no identity of their own.
+        var usable = Enumerable.Range(0, validation.Samples.Count).Where(i => !validation.Samples[i].IsForgery).Take(MaxValidationImages).ToArray();
+        var count = usable.Length;
+        var images = new float[count * network.InputLength];
+        for (var i = 0; i < count; i++) data.Loader.Load(validation, usable[i], images.AsSpan(i * network.InputLength, network.InputLength));
+        var labels = usable.Select(i => validation.Samples[i].Label).ToArray();
         progress?.Invoke($"embedding {count} validation images of {validation.Identities.Count} held-out identities ({selection})");
         var embeddings = new EvalEmbedder(network).Embed(images, count);
         var separation = EmbeddingSeparation.Measure(embeddings, labels, network.EmbeddingSize);
@@ -48,15 +54,15 @@ public static class RunExporter
         progress?.Invoke(FormattableString.Invariant($"ONNX Runtime matches the engine: max |diff| {check.MaxAbsDifference:G3} on {check.RandomInputs} random + {check.RealInputs} real inputs"));
 
         Directory.CreateDirectory(outDir);
-        var id = $"edgeface-{config.Architecture}-{network.EmbeddingSize}";
+        id ??= $"edgeface-{config.Architecture}-{network.EmbeddingSize}";
         var onnxPath = Path.Combine(outDir, id + ".onnx");
         WriteBytes(onnxPath, onnx);
         var threshold = Calibrate(separation, validation, selection);
         var manifest = new ModelManifest
         {
             Id = id,
-            Task = config.Architecture == "signet-lite" ? ModelTask.SignatureEmbedder : ModelTask.FaceEmbedder,
-            Family = config.Architecture == "signet-lite" ? "signet" : "arcface",
+            Task = ArchitectureFactory.IsSignature(config.Architecture) ? ModelTask.SignatureEmbedder : ModelTask.FaceEmbedder,
+            Family = ArchitectureFactory.IsSignature(config.Architecture) ? "signet" : "arcface",
             File = Path.GetFileName(onnxPath),
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
             Input = input,
@@ -74,7 +80,7 @@ public static class RunExporter
     }
 
     /// <summary>The threshold for FAR 1e-3 when there are enough impostor pairs to measure it, else the EER point.</summary>
-    private static CalibratedThreshold Calibrate(EmbeddingSeparation s, FolderDataset validation, IdentitySelection selection)
+    private static CalibratedThreshold Calibrate(EmbeddingSeparation s, ILabeledDataset validation, IdentitySelection selection)
     {
         var data = $"{validation.Root} identities {selection}, {s.Images} images ({s.Roc.GenuineCount} genuine / {s.Roc.ImpostorCount} impostor pairs)";
         if (s.Roc.ImpostorCount * CalibrationFar >= 1)

@@ -18,6 +18,7 @@ public abstract class EmbeddingLoss
     {
         for (var i = 0; i < labels.Length; i++)
         {
+            if (labels[i] < 0) continue; // negative-only samples need no positive
             var found = false;
             for (var j = 0; j < labels.Length && !found; j++) found = j != i && labels[j] == labels[i];
             if (!found) throw new ArgumentException($"{loss} needs at least two samples of every identity in a batch (label {labels[i]} has one)");

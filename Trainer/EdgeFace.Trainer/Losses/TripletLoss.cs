@@ -16,6 +16,8 @@ public enum TripletMining
 /// <summary>
 /// Triplet margin loss max(0, d(a,p) − d(a,n) + margin) on L2-normalised embeddings, with triplets mined from
 /// the batch's own indices, so one shared-weight forward pass embeds every anchor, positive and negative.
+/// A negative label marks a negative-only sample (a skilled forgery aimed at a batch identity): it is never an
+/// anchor, and it is a negative for every anchor because no anchor shares its label.
 /// </summary>
 public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = TripletMining.BatchHard) : EmbeddingLoss
 {
@@ -38,6 +40,7 @@ public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = Trip
         var termCount = 0;
         for (var a = 0; a < n; a++)
         {
+            if (labels[a] < 0) continue; // negative-only sample (e.g. a skilled forgery): never an anchor
             if (Mining == TripletMining.BatchHard)
             {
                 int p = -1, neg = -1;

@@ -40,7 +40,8 @@ public sealed class RunModel
         return new ModelInput
         {
             Name = Export.OnnxExporter.InputName, Channels = c, Height = h, Width = w,
-            ColorOrder = c == 1 ? "GRAY" : "RGB", Scale = 1f / 255f,
+            // Signatures arrive as the cleaner's 0..1 canvas, faces as 0..255 pixels.
+            ColorOrder = c == 1 ? "GRAY" : "RGB", Scale = config.Data.Kind == "signatures" ? 1f : 1f / 255f,
             Mean = Enumerable.Repeat(config.Input.Mean, c).ToArray(), Std = Enumerable.Repeat(config.Input.Std, c).ToArray(),
             Resize = ResizeMode.Stretch,
         };

@@ -58,6 +58,8 @@ public sealed record TrainConfig
 
     public sealed record DataConfig
     {
+        /// <summary>"folders" (one sub-folder of images per identity) or "signatures" (SigComp2011 layout: writer/genuine, writer/forged; images go through the Runtime's SignatureCleaner).</summary>
+        public string Kind { get; init; } = "folders";
         public string Root { get; init; } = "";
         /// <summary>Identity selection for training (e.g. "s1-s30").</summary>
         public string Train { get; init; } = "all";
@@ -69,6 +71,8 @@ public sealed record TrainConfig
     {
         public int P { get; init; } = 8;
         public int K { get; init; } = 4;
+        /// <summary>Signatures only: skilled forgeries of each batch writer added as negative-only samples (triplet loss).</summary>
+        public int Forgeries { get; init; }
     }
 
     public sealed record OptimizerConfig
@@ -154,6 +158,10 @@ public sealed record TrainConfig
         if (string.IsNullOrWhiteSpace(Data.Root)) Fail("data.root", "is missing (the folder with one sub-folder per identity)");
         if (Batch.P < 2) Fail("batch.p", "must be at least 2 identities per batch");
         if (Batch.K < 1) Fail("batch.k", "must be at least 1");
+        if (Data.Kind is not ("folders" or "signatures")) Fail("data.kind", $"is '{Data.Kind}', expected folders or signatures");
+        if (Batch.Forgeries < 0) Fail("batch.forgeries", "must not be negative");
+        if (Batch.Forgeries > 0 && (Data.Kind != "signatures" || Loss.Type != "triplet"))
+            Fail("batch.forgeries", "needs data.kind 'signatures' and loss.type 'triplet' (forgeries are negative-only triplet samples)");
         if (Loss.Type is "triplet" or "contrastive" && Batch.K < 2) Fail("batch.k", $"must be at least 2 for {Loss.Type} loss (positives come from the batch)");
         if (Augmentation is not ("faces" or "signatures" or "none")) Fail("augmentation", $"is '{Augmentation}', expected faces, signatures or none");
         if (Optimizer.Type is not ("sgd" or "adamw")) Fail("optimizer.type", $"is '{Optimizer.Type}', expected sgd or adamw");

@@ -18,8 +18,9 @@ namespace EdgeFace.Trainer.Training;
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
-    private readonly FolderDataset _data;
-    private readonly PkBatchSampler _sampler;
+    private readonly TrainingData _training;
+    private readonly ILabeledDataset _data;
+    private readonly IBatchSampler _sampler;
     private readonly ImageLoader _loader;
     private readonly TrainingStep _step;
     private readonly Rng _dropoutRng;
@@ -38,10 +39,13 @@ public sealed class TrainingRun : IDisposable
         Config = config;
         Folder = new RunFolder(config.Output);
         Parallelism.Threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
-        _data = FolderDataset.Open(config.Data.Root, IdentitySelection.Parse(config.Data.Train));
-        _sampler = new PkBatchSampler(_data, config.Batch.P, config.Batch.K, config.Seed);
         var augmentation = config.Augmentation switch { "faces" => AugmentOptions.Faces, "signatures" => AugmentOptions.Signatures, _ => null };
-        _loader = new ImageLoader(RunModel.InputOf(config), new SampleCache(), augmentation);
+        _training = TrainingData.Open(config, IdentitySelection.Parse(config.Data.Train), new SampleCache(), augmentation);
+        _data = _training.Data;
+        _loader = _training.Loader;
+        _sampler = _data is SignatureDataset signatures
+            ? new ForgeryNegativeSampler(signatures, config.Batch.P, config.Batch.K, config.Batch.Forgeries, config.Seed)
+            : new PkBatchSampler(_data, config.Batch.P, config.Batch.K, config.Seed);
         Model = RunModel.Create(config, _data.Identities.Count);
         var count = Model.Network.Parameters.Count;
         var o = config.Optimizer;
@@ -104,7 +108,7 @@ public sealed class TrainingRun : IDisposable
                 cancel.ThrowIfCancellationRequested();
             }
             _sampler.Next(indices, seeds);
-            for (var i = 0; i < batch; i++) labels[i] = _data.Samples[indices[i]].Label;
+            for (var i = 0; i < batch; i++) labels[i] = ForgeryNegativeSampler.LabelOf(_data.Samples[indices[i]]);
             _loader.LoadBatch(_data, indices, Config.Augmentation == "none" ? default : seeds, images);
             var lr = _schedule.At(Step);
             var loss = _step.Run(images, labels, lr, Config.ClipGradNorm);
@@ -181,5 +185,5 @@ public sealed class TrainingRun : IDisposable
     private byte[] Blob(Checkpoint c, string name) => c.Blobs.TryGetValue(name, out var b) ? b
         : throw new EdgeFaceException($"{Folder.Checkpoint}: no '{name}' state; it was not written by this trainer");
 
-    public void Dispose() => _loader.Dispose();
+    public void Dispose() => _training.Dispose();
 }

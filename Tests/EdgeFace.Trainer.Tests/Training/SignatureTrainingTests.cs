@@ -1,0 +1,88 @@
+using EdgeFace.Runtime.Models;
+using EdgeFace.Runtime.Signatures;
+using EdgeFace.TestSupport;
+using EdgeFace.Trainer.Data;
+using EdgeFace.Trainer.Export;
+using EdgeFace.Trainer.Training;
+
+namespace EdgeFace.Trainer.Tests.Training;
+
+/// <summary>
+/// Signature training as the shipped model is trained (data kind "signatures": the Runtime's cleaner as preprocessing,
+/// skilled forgeries as negative-only triplet samples), and the parity the shipped model relies on: what the engine
+/// computes in eval mode is what the Runtime computes from the exported ONNX model found on its model search path.
+/// The shipped model itself passed the same export check (≤ 1e-4) when it was exported; its training checkpoint is
+/// not committed, so this test re-creates the chain end to end on a short run of the same architecture and config path.
+/// </summary>
+public sealed class SignatureTrainingTests
+{
+    private static string SigComp => Shared.Data("signatures", "sigcomp2011");
+
+    private static TrainConfig Config(TempDir dir, int forgeries = 1) => TrainConfig.Parse($$"""
+        {
+          "architecture": "signet-small", "embedding_size": 32,
+          "input": { "mean": 0, "std": 1 },
+          "loss": { "type": "triplet", "margin": 0.2, "mining": "semi-hard" },
+          "data": { "kind": "signatures", "root": "{{SigComp}}", "train": "001-006", "validation": "041-042" },
+          "batch": { "p": 2, "k": 2, "forgeries": {{forgeries}} },
+          "augmentation": "signatures",
+          "optimizer": { "type": "adamw", "learning_rate": 0.001 },
+          "steps": 2, "threads": 2, "checkpoint_every": 2, "seed": 3,
+          "output": "{{dir.File("run")}}"
+        }
+        """, "test") with { Output = dir.File("run") };
+
+    [Fact]
+    public void Batches_hold_forgeries_of_the_batch_writers_as_negative_only_samples()
+    {
+        var data = SignatureDataset.Open(SigComp, writers: IdentitySelection.Parse("001-006"));
+        var sampler = new ForgeryNegativeSampler(data, 2, 3, 2, seed: 5);
+        Assert.Equal(2 * 3 + 2 * 2, sampler.BatchSize);
+        var indices = new int[sampler.BatchSize];
+        var seeds = new ulong[sampler.BatchSize];
+        for (var b = 0; b < 6; b++)
+        {
+            sampler.Next(indices, seeds);
+            var writers = indices[..6].Select(i => data.Samples[i]).ToList();
+            Assert.All(writers, s => Assert.False(s.IsForgery));
+            for (var w = 0; w < 2; w++)
+                for (var j = 0; j < 2; j++)
+                {
+                    var f = data.Samples[indices[6 + w * 2 + j]];
+                    var target = writers[w * 3].Label;
+                    if (data.ForgeriesOf(target).Count == 0) continue;
+                    Assert.True(f.IsForgery && f.Label == target);
+                    Assert.True(ForgeryNegativeSampler.LabelOf(f) < 0);
+                }
+        }
+    }
+
+    [Fact]
+    public void Exported_signature_model_on_the_search_path_matches_the_engine()
+    {
+        using var dir = new TempDir();
+        var config = Config(dir);
+        using (var run = TrainingRun.Start(config)) run.Train();
+        var export = RunExporter.Export(new RunFolder(config.Output), dir.File("models"), "test", id: "signature-parity-test");
+        Assert.True(export.Check.Passed);
+        Assert.Equal(ModelTask.SignatureEmbedder, export.Manifest.Task);
+
+        // The Runtime's way in: model search path, manifest, its own cleaner.
+        using var model = SignatureModel.Open(null, [dir.File("models")]);
+        Assert.Equal("signature-parity-test", model.Id);
+        var (trained, _) = TrainedModel.Load(new RunFolder(config.Output));
+        var engine = new EvalEmbedder(trained.Network);
+        using var cleaner = new SignatureCleaner();
+        foreach (var file in new[] { "041/genuine/01_041.png", "042/forged/01_0113042.png", "041/genuine/07_041.png" })
+        {
+            var path = Path.Combine(SigComp, file);
+            if (!File.Exists(path)) path = Directory.GetFiles(Path.GetDirectoryName(path)!, "*.png")[0];
+            var canvas = new float[SignatureCleaner.PixelCount];
+            var runtime = model.EmbedFile(cleaner, path, canvas);
+            var reference = engine.Embed(canvas, 1);
+            var norm = (float)Math.Sqrt(reference.Sum(v => (double)v * v));
+            for (var i = 0; i < reference.Length; i++) reference[i] /= norm;
+            for (var i = 0; i < runtime.Length; i++) Assert.True(Math.Abs(runtime[i] - reference[i]) <= 1e-4, $"{file} [{i}]: {runtime[i]} vs {reference[i]}");
+        }
+    }
+}
