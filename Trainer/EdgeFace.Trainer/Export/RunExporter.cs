@@ -69,7 +69,8 @@ public static class RunExporter
             Output = new ModelOutput { Name = OnnxExporter.OutputName, Size = network.EmbeddingSize, Normalized = false },
             Metric = Metric.Cosine,
             Thresholds = new Dictionary<string, CalibratedThreshold> { ["default"] = threshold },
-            License = $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} ({config.Data.Root}, identities {config.Data.Train})",
+            // The folder name only: an absolute path would leak the training machine's layout into a shipped manifest.
+            License = $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} (identities {config.Data.Train}); the training data's terms apply",
             Source = $"{command}; config: {config.ToJson().ReplaceLineEndings(" ")}",
             Notes = $"{config.Architecture}, {config.Loss.Type} loss, {checkpoint.Step} steps; validation {separation}",
         };
