@@ -13,7 +13,6 @@ internal static class KernelParallel
     private static readonly object Gate = new();
     /// <summary>Where the caller sleeps until the last worker finishes (Monitor.Wait allocates nothing, unlike a
     /// ManualResetEventSlim, whose first blocking wait allocates its lock object).</summary>
-    private static readonly object AllDone = new();
     private static readonly List<SemaphoreSlim> Wakeups = [];
     private static IParallelWork? _work;
     private static int _nextTask, _taskCount, _pendingWorkers;
@@ -93,12 +92,11 @@ internal static class KernelParallel
 
     private static void WaitForWorkers()
     {
-        // Workers usually finish within microseconds of the caller: spin briefly before sleeping.
+        // Workers usually finish within microseconds of the caller: spin, then yield, then sleep in 1 ms steps
+        // for a descheduled worker. No Monitor.Wait: its first use on a thread allocates, which broke
+        // "a warm step allocates nothing" whenever a slow worker first pushed a caller onto that path.
         var spin = new SpinWait();
-        while (Volatile.Read(ref _pendingWorkers) != 0 && spin.Count < 50) spin.SpinOnce(sleep1Threshold: -1);
-        if (Volatile.Read(ref _pendingWorkers) == 0) return;
-        lock (AllDone)
-            while (Volatile.Read(ref _pendingWorkers) != 0) Monitor.Wait(AllDone);
+        while (Volatile.Read(ref _pendingWorkers) != 0) spin.SpinOnce(sleep1Threshold: 200);
     }
 
     private static void EnsureWorkers(int count)
@@ -118,8 +116,7 @@ internal static class KernelParallel
         {
             wakeup.Wait();
             Drain();
-            if (Interlocked.Decrement(ref _pendingWorkers) == 0)
-                lock (AllDone) Monitor.PulseAll(AllDone);
+            Interlocked.Decrement(ref _pendingWorkers);
         }
     }
 }
