@@ -21,6 +21,8 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
     /// <summary>Global gradient norm of the last step, before clipping.</summary>
     public float LastGradNorm { get; private set; }
     public long ArenaFloats => _graph.Arena.Used;
+    /// <summary>When set, each step's per-op times are added to it (benchmarks only).</summary>
+    public StepProfile? Profile { get => _graph.Profile; set => _graph.Profile = value; }
 
     /// <summary>Runs one step on a batch [N, C, H, W] and returns the loss.</summary>
     public float Run(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, float learningRate, float clipNorm = 0f)
