@@ -3,20 +3,22 @@ using System.Runtime.CompilerServices;
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
-/// The im2col matrix of one image and group, gathered on the fly: element(j, p) with j an output pixel (y·OW + x)
-/// and p = (ic, ky, kx) is input[ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
-/// The B operand of the forward convolution.
+/// The im2col matrix of a group, gathered on the fly: element(j, p) with j = n·OH·OW + y·OW + x an output pixel
+/// of image n and p = (ic, ky, kx) is input[n, ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
+/// The B operand of the forward convolution; j stays inside image 0 when the caller convolves image by image.
 /// </summary>
 internal readonly unsafe struct Im2colPanelSource : IPanelSource
 {
     private readonly float* _image;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow;
+    private readonly long _imageStride;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow;
 
-    /// <param name="image">Channel 0 of the group in one image ([icg, H, W]).</param>
+    /// <param name="image">Channel 0 of the group in the first image ([icg, H, W]); later images follow every C·H·W floats.</param>
     public Im2colPanelSource(in ConvShape s, float* image)
     {
         _image = image;
-        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutW);
+        _imageStride = (long)s.InChannels * s.InH * s.InW;
+        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -41,8 +43,9 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FillRow(float* d, int j0, int n, int ic, int ky, int kx)
     {
-        int y = j0 / _ow, x = j0 % _ow;
-        var plane = _image + (long)ic * _h * _w;
+        var pixels = _oh * _ow;
+        int image = j0 / pixels, y = j0 % pixels / _ow, x = j0 % _ow;
+        var plane = _image + image * _imageStride + (long)ic * _h * _w;
         while (n > 0)
         {
             var len = Math.Min(n, _ow - x);
@@ -51,7 +54,8 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
                 new Span<float>(d, len).Clear();
             else
                 GatherSegment(d, plane + iy * _w, x * _sw - _pw + kx, len);
-            d += len; n -= len; x = 0; y++;
+            d += len; n -= len; x = 0;
+            if (++y == _oh) { y = 0; plane += _imageStride; }
         }
     }
 
