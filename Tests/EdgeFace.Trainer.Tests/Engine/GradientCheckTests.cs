@@ -43,14 +43,18 @@ public class GradientCheckTests
     [Fact]
     public void PReLU() => CheckLayer((s, _) => new PReLU(s, "prelu", 3), (2, 3, 4, 4), avoidBelow: 0.05f);
 
-    [Fact]
-    public void MaxPool2d()
+    [Theory]
+    [InlineData(3, 2, 1, 7, 7)]
+    [InlineData(3, 2, 1, 6, 37)]   // rows wider than a vector: the vectorised column pass and its tail
+    [InlineData(3, 2, 0, 7, 40)]   // SigNet's pooling
+    [InlineData(2, 2, 0, 4, 34)]
+    public void MaxPool2d(int kernel, int stride, int pad, int h, int w)
     {
         // Distinct values spaced wider than the finite-difference step, so the arg-max never flips.
         var rng = new Rng(4);
-        var values = Enumerable.Range(0, 2 * 2 * 7 * 7).Select(i => i * 0.05f - 4.9f).ToArray();
+        var values = Enumerable.Range(0, 2 * 2 * h * w).Select(i => i * 0.05f - 4.9f).ToArray();
         rng.Shuffle(values.AsSpan());
-        CheckLayer((_, _) => new MaxPool2d(3, 2, 1), (2, 2, 7, 7), input: values);
+        CheckLayer((_, _) => new MaxPool2d(kernel, stride, pad), (2, 2, h, w), input: values);
     }
 
     [Fact]
