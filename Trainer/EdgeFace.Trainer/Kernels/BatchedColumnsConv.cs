@@ -42,10 +42,10 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
                 if (bias != null)
                     for (var i = 0; i < ocg; i++) new Span<float>(scratch + (long)i * n, n).Fill(bias[g * ocg + i]);
                 if (pointwise)
-                    Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0),
+                    Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
                 else
-                    Gemm(new OffsetPanelSource<Im2colPanelSource>(new Im2colPanelSource(s, input + (long)g * icg * plane), j0),
+                    Gemm(new OffsetPanelSource<Im2colPanelSource>(new Im2colPanelSource(s, input + (long)g * icg * plane), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
                 BlockScatter<TOps, TV>.Run(BlockScatterMode.Copy, s, scratch, ocg, n, j0, output + (long)g * ocg * pixels, s.OutChannels, pixels);
             }
@@ -68,7 +68,7 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
             for (var j0 = 0; j0 < columns; j0 += width)
             {
                 var n = Math.Min(width, columns - j0);
-                Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(gradOutput, s.OutChannels, g * ocg, pixels), j0),
+                Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(gradOutput, s.OutChannels, g * ocg, pixels), j0, 0),
                     wT, k, n, ocg, col, accumulate: false);
                 BlockScatter<TOps, TV>.Run(mode, s, col, icg, n, j0, gradImage, s.InChannels, plane);
             }

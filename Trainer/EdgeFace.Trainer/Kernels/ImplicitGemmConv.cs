@@ -7,7 +7,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// <item>Forward, per image and group: out[ocg, P] = W[ocg, K] · im2col[K, P] (bias pre-filled, then accumulated).</item>
 /// <item>Input gradient: batch-wide, in <see cref="BatchedColumnsConv{TOps, TV}"/>.</item>
 /// <item>Weight gradient, per group: gradW[ocg, K] += gradOut[ocg, N·P] · im2colᵀ[N·P, K], one GEMM whose k dimension
-/// runs over every pixel of the batch, split over threads by output tile (no per-thread partial buffers).</item>
+/// runs over every pixel of the batch, split over threads along k (<see cref="SplitDepthGemm{TOps, TV, TA, TB}"/>).</item>
 /// </list>
 /// 1×1 stride-1 unpadded convolutions read their operands as plain matrices.
 /// Work is spread over images×groups when there are enough of them, otherwise inside each GEMM.
@@ -78,9 +78,17 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         var c = gradWeight + (long)g * ocg * k;
         var depth = s.Batch * pixels;
         if (IsPointwise(s))
-            Gemm(new BatchedRowsPanelSource(input, s.InChannels, g * icg, plane), a, ocg, k, depth, c, k, true, parallel);
+            WeightGemm(new BatchedRowsPanelSource(input, s.InChannels, g * icg, plane), a, ocg, k, depth, c, parallel);
         else
-            Gemm(new Im2colTransposedPanelSource(s, input + (long)g * icg * plane), a, ocg, k, depth, c, k, true, parallel);
+            WeightGemm(new Im2colTransposedPanelSource(s, input + (long)g * icg * plane), a, ocg, k, depth, c, parallel);
+    }
+
+    /// <summary>Weight-gradient GEMMs (long k over the batch, small C) split k over the pool, not C.</summary>
+    private static void WeightGemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, bool parallel)
+        where TA : struct, IPanelSource where TB : struct, IPanelSource
+    {
+        if (parallel) SplitDepthGemm<TOps, TV, TA, TB>.Run(a, b, m, n, k, c, n);
+        else GemmDriver.RunBlock<TOps, TV, TA, TB>(a, b, 0, m, 0, n, k, c, n, accumulate: true);
     }
 
     public static void Gemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, int ldc, bool accumulate, bool parallel)
