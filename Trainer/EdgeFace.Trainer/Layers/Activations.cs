@@ -6,10 +6,30 @@ namespace EdgeFace.Trainer.Layers;
 /// <summary>y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.</summary>
 public sealed class ReLU : Layer, ITapeOp
 {
+    private readonly Work _work = new();
+
+    private sealed class Work : RangeWork
+    {
+        private Tensor _x, _y;
+        private bool _backward;
+
+        public void Run(Tensor x, Tensor y, bool backward)
+        {
+            (_x, _y, _backward) = (x, y, backward);
+            RunRange(x.Length);
+        }
+
+        protected override void Range(int task, int start, int count)
+        {
+            if (_backward) ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count));
+            else ElementwiseOps.Relu(_x.Data.Slice(start, count), _y.Data.Slice(start, count));
+        }
+    }
+
     public override Tensor Forward(Graph g, Tensor x)
     {
         var y = g.NewTensor(x.N, x.C, x.H, x.W);
-        ElementwiseOps.Relu(x.Data, y.Data);
+        _work.Run(x, y, backward: false);
         g.Record(this, x, y);
         return y;
     }
@@ -17,7 +37,7 @@ public sealed class ReLU : Layer, ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         if (!e.Input.HasGrad) return;
-        ElementwiseOps.ReluBackward(e.Output.Data, e.Output.Grad, e.Input.Grad);
+        _work.Run(e.Input, e.Output, backward: true);
     }
 }
 

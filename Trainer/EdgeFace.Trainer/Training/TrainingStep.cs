@@ -14,6 +14,7 @@ namespace EdgeFace.Trainer.Training;
 public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer optimizer, Rng dropoutRng)
 {
     private readonly Graph _graph = new(network.Parameters, training: true, needsGrad: true, dropoutRng);
+    private readonly GradientClipping _clipping = new();
 
     public Network Network { get; } = network;
     public EmbeddingLoss Loss { get; } = loss;
@@ -36,7 +37,7 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
         var value = Loss.Forward(_graph, embedding, labels);
         if (!float.IsFinite(value)) throw new EdgeFaceException($"loss became {value} at this step (training diverged); lower the learning rate or enable gradient clipping");
         _graph.Backward();
-        LastGradNorm = GradientClipping.ClipByNorm(p.Grads, clipNorm);
+        LastGradNorm = _clipping.ClipByNorm(p.Grads, clipNorm);
         Optimizer.Step(p, learningRate);
         return value;
     }
