@@ -33,6 +33,13 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
         var width = ChunkWidth(columns, ocg);
         var scratch = KernelScratch.Current.Columns(ocg * width);
         var pointwise = ImplicitGemmConv<TOps, TV>.IsPointwise(s);
+        var phases = new ColumnPhases(s);
+        var dealt = input;
+        if (!pointwise && !phases.IsIdentity)
+        {
+            dealt = KernelScratch.Current.Phases(s.Batch * s.InChannels * phases.PlaneSize);
+            phases.Build(input, s.Batch * s.InChannels, s.InH, s.InW, dealt);
+        }
         for (var g = 0; g < s.Groups; g++)
         {
             var a = new DensePanelSource(weight + (long)g * ocg * k, k, outerContiguous: false);
@@ -45,7 +52,8 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
                     Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
                 else
-                    Gemm(new OffsetPanelSource<Im2colPanelSource>(new Im2colPanelSource(s, input + (long)g * icg * plane), j0, 0),
+                    Gemm(new OffsetPanelSource<Im2colPanelSource>(
+                            new Im2colPanelSource(s, phases, dealt + g * icg * phases.PlaneSize, s.InChannels * phases.PlaneSize), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
                 BlockScatter<TOps, TV>.Run(BlockScatterMode.Copy, s, scratch, ocg, n, j0, output + (long)g * ocg * pixels, s.OutChannels, pixels);
             }

@@ -7,22 +7,25 @@ namespace EdgeFace.Trainer.Kernels;
 /// The im2col matrix of a group, gathered on the fly: element(j, p) with j = n·OH·OW + y·OW + x an output pixel
 /// of image n and p = (ic, ky, kx) is input[n, ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
 /// The B operand of the forward convolution; j stays inside image 0 when the caller convolves image by image.
+/// The input is read in its <see cref="ColumnPhases"/> layout, so every tap of every stride copies contiguous runs.
 /// </summary>
 internal readonly unsafe struct Im2colPanelSource : IPanelSource
 {
     private readonly float* _image;
-    private readonly long _imageStride;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow;
+    private readonly long _imageStride, _planeSize;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _rowStride, _phaseWidth;
 
-    /// <param name="image">Channel 0 of the group in the first image ([icg, H, W]); later images follow every C·H·W floats.</param>
-    public Im2colPanelSource(in ConvShape s, float* image)
+    /// <param name="image">Channel 0 of the group in the first image, in <paramref name="phases"/>' layout;
+    /// later images follow every <paramref name="imageStride"/> floats.</param>
+    public Im2colPanelSource(in ConvShape s, in ColumnPhases phases, float* image, long imageStride)
     {
         _image = image;
-        _imageStride = (long)s.InChannels * s.InH * s.InW;
+        _imageStride = imageStride;
+        (_planeSize, _rowStride, _phaseWidth) = (phases.PlaneSize, phases.RowStride, phases.PhaseWidth);
         (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
     }
 
-    /// <summary>Ints per segment of a panel: lane offset, length, image, first input row and column (before the tap).</summary>
+    /// <summary>Ints per segment of a panel: lane offset, length, image, first input row (before the tap), first output column.</summary>
     private const int SegmentInts = 5;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -30,7 +33,6 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         var taps = _kh * _kw;
-        var planeSize = (long)_h * _w;
         // A panel's lanes split into runs from one output row each; find them once per panel, not once per tap.
         var segments = stackalloc int[SegmentInts * panel];
         for (var t = 0; t < count; t += panel)
@@ -41,13 +43,16 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
             int ic = p0 / taps, ky = p0 % taps / _kw, kx = p0 % _kw;
             for (var p = 0; p < kc; p++, d += panel)
             {
-                var plane = _image + ic * planeSize;
+                // Output column x reads input column x·SW + (kx − PW): phase (kx − PW) mod SW, slot x + ⌊(kx − PW) / SW⌋.
+                var shift = Math.DivRem(kx - _pw + _sw * _kw, _sw, out var phase) - _kw;
+                var slots = (_w - phase + _sw - 1) / _sw;
+                var plane = _image + ic * _planeSize + phase * _phaseWidth;
                 for (var i = 0; i < segmentCount; i++)
                 {
                     var e = segments + SegmentInts * i;
                     var iy = e[3] + ky;
                     if ((uint)iy >= (uint)_h) new Span<float>(d + e[0], e[1]).Clear();
-                    else GatherSegment(d + e[0], plane + e[2] * _imageStride + iy * _w, e[4] + kx, e[1]);
+                    else CopyRun(d + e[0], plane + e[2] * _imageStride + (long)iy * _rowStride, e[4] + shift, slots, e[1]);
                 }
                 for (var o = n; o < panel; o++) d[o] = 0;
                 if (++kx == _kw) { kx = 0; if (++ky == _kh) { ky = 0; ic++; } }
@@ -65,7 +70,7 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
         {
             var len = Math.Min(n - o, _ow - x);
             var e = segments + SegmentInts * count;
-            (e[0], e[1], e[2], e[3], e[4]) = (o, len, image, y * _sh - _ph, x * _sw - _pw);
+            (e[0], e[1], e[2], e[3], e[4]) = (o, len, image, y * _sh - _ph, x);
             o += len;
             x = 0;
             if (++y == _oh) { y = 0; image++; }
@@ -73,31 +78,14 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
         return count;
     }
 
+    /// <summary>d[q] = phaseRow[slot0 + q] for q &lt; len where the slot holds a real column (0 ≤ slot &lt; slots), else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void GatherSegment(float* d, float* row, int ix0, int len)
+    private static void CopyRun(float* d, float* phaseRow, int slot0, int slots, int len)
     {
-        // Output positions q whose input column ix0 + q·SW lies inside the row: [first, end); zeros elsewhere.
-        int first, end;
-        if (_sw == 1)
-        {
-            first = Math.Clamp(-ix0, 0, len);
-            end = Math.Clamp(_w - ix0, first, len);
-        }
-        else
-        {
-            first = ix0 >= 0 ? 0 : Math.Min(len, (-ix0 + _sw - 1) / _sw);
-            end = Math.Max(first, Math.Min(len, (_w - ix0 + _sw - 1) / _sw));
-        }
+        var first = Math.Clamp(-slot0, 0, len);
+        var end = Math.Clamp(slots - slot0, first, len);
         for (var q = 0; q < first; q++) d[q] = 0;
-        if (_sw == 1)
-        {
-            ShortCopy(d + first, row + ix0 + first, end - first);
-        }
-        else
-        {
-            var src = row + ix0 + first * _sw;
-            for (var q = first; q < end; q++, src += _sw) d[q] = *src;
-        }
+        ShortCopy(d + first, phaseRow + slot0 + first, end - first);
         for (var q = end; q < len; q++) d[q] = 0;
     }
 

@@ -65,9 +65,18 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         var a = new DensePanelSource(weight + (long)g * ocg * k, k, outerContiguous: false);
         var image = input + ((long)n * s.InChannels + g * icg) * plane;
         if (IsPointwise(s))
+        {
             Gemm(new DensePanelSource(image, plane, outerContiguous: true), a, ocg, pixels, k, c, pixels, bias != null, parallel);
-        else
-            Gemm(new Im2colPanelSource(s, image), a, ocg, pixels, k, c, pixels, bias != null, parallel);
+            return;
+        }
+        var phases = new ColumnPhases(s);
+        if (!phases.IsIdentity)
+        {
+            var dealt = KernelScratch.Current.Phases(icg * phases.PlaneSize);
+            phases.Build(image, icg, s.InH, s.InW, dealt);
+            image = dealt;
+        }
+        Gemm(new Im2colPanelSource(s, phases, image, 0), a, ocg, pixels, k, c, pixels, bias != null, parallel);
     }
 
     private static void BackwardWeightGroup(in ConvShape s, float* input, float* gradOutput, float* gradWeight, int g, bool parallel)
