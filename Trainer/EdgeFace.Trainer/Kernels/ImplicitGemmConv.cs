@@ -23,6 +23,14 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
 
     public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
+        // Strided convolutions read the whole batch in column-phase layout (built once, shared by the workers).
+        var phases = new ColumnPhases(s);
+        if (!IsPointwise(s) && !phases.IsIdentity)
+        {
+            var dealt = KernelScratch.Current.Phases(s.Batch * s.InChannels * phases.PlaneSize);
+            phases.Build(input, s.Batch * s.InChannels, s.InH, s.InW, dealt);
+            input = dealt;
+        }
         Dispatch(ConvMode.BackwardWeight, s, input, gradOutput, null, gradWeight, s.Groups);
         if (gradBias != null) ConvBias<TOps, TV>.Accumulate(s, gradOutput, gradBias);
     }
@@ -87,9 +95,13 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         var c = gradWeight + (long)g * ocg * k;
         var depth = s.Batch * pixels;
         if (IsPointwise(s))
+        {
             WeightGemm(new BatchedRowsPanelSource(input, s.InChannels, g * icg, plane), a, ocg, k, depth, c, parallel);
-        else
-            WeightGemm(new Im2colTransposedPanelSource(s, input + (long)g * icg * plane), a, ocg, k, depth, c, parallel);
+            return;
+        }
+        var phases = new ColumnPhases(s);
+        WeightGemm(new Im2colTransposedPanelSource(s, phases, input + g * icg * phases.PlaneSize, s.InChannels * phases.PlaneSize),
+            a, ocg, k, depth, c, parallel);
     }
 
     /// <summary>Weight-gradient GEMMs (long k over the batch, small C) split k over the pool, not C.</summary>
