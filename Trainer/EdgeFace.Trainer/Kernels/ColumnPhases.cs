@@ -21,10 +21,18 @@ internal readonly struct ColumnPhases
     public bool IsIdentity => Stride == 1;
 
     /// <summary>Deals <paramref name="planes"/> consecutive H×W planes from <paramref name="src"/> into <paramref name="dst"/>
-    /// (PlaneSize floats each). Slots past a short phase's end are never read.</summary>
+    /// (PlaneSize floats each), split over the pool by plane. Slots past a short phase's end are never read.</summary>
     public unsafe void Build(float* src, int planes, int h, int w, float* dst)
     {
-        for (var p = 0; p < planes; p++)
+        if (KernelThreads.Count > 1 && planes > 1 && (long)planes * h * w >= 1 << 16 && !KernelParallel.IsInsideTask)
+            BuildWork.Run(this, src, planes, h, w, dst);
+        else
+            BuildPlanes(src, 0, planes, h, w, dst);
+    }
+
+    private unsafe void BuildPlanes(float* src, int from, int to, int h, int w, float* dst)
+    {
+        for (var p = from; p < to; p++)
         for (var y = 0; y < h; y++)
         {
             var row = src + ((long)p * h + y) * w;
@@ -35,5 +43,35 @@ internal readonly struct ColumnPhases
                 for (var x = phase; x < w; x += Stride) *d++ = row[x];
             }
         }
+    }
+
+    /// <summary>Plane ranges of one <see cref="Build"/> over the pool; cached per calling thread, so calls allocate nothing.</summary>
+    private sealed unsafe class BuildWork : IParallelWork
+    {
+        [ThreadStatic] private static BuildWork? _cached;
+        private ColumnPhases _phases;
+        private float* _src, _dst;
+        private int _planes, _h, _w, _tasks;
+
+        public static void Run(in ColumnPhases phases, float* src, int planes, int h, int w, float* dst)
+        {
+            var work = _cached ??= new BuildWork();
+            work._phases = phases;
+            work._src = src;
+            work._dst = dst;
+            (work._planes, work._h, work._w) = (planes, h, w);
+            work._tasks = Math.Min(planes, 4 * KernelThreads.Count);
+            try
+            {
+                KernelParallel.For(work._tasks, work);
+            }
+            finally
+            {
+                work._src = work._dst = null;
+            }
+        }
+
+        public void Execute(int task) =>
+            _phases.BuildPlanes(_src, (int)((long)_planes * task / _tasks), (int)((long)_planes * (task + 1) / _tasks), _h, _w, _dst);
     }
 }
