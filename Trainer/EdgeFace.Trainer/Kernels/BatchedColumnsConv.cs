@@ -46,17 +46,15 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
             for (var j0 = 0; j0 < columns; j0 += width)
             {
                 var n = Math.Min(width, columns - j0);
-                for (var i = 0; i < ocg; i++) new Span<float>(scratch + (long)i * n, n).Fill(bias == null ? 0f : bias[g * ocg + i]);
-                // Split over threads along k: cutting C instead would make every thread gather the whole im2col block.
+                if (bias != null)
+                    for (var i = 0; i < ocg; i++) new Span<float>(scratch + (long)i * n, n).Fill(bias[g * ocg + i]);
                 if (pointwise)
-                    SplitDepthGemm<TOps, TV, DensePanelSource, OffsetPanelSource<BatchedColumnsPanelSource>>.Run(a,
-                        new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0, 0),
-                        ocg, n, k, scratch, n);
+                    Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0, 0),
+                        a, ocg, n, k, scratch, bias != null);
                 else
-                    SplitDepthGemm<TOps, TV, DensePanelSource, OffsetPanelSource<Im2colPanelSource>>.Run(a,
-                        new OffsetPanelSource<Im2colPanelSource>(
+                    Gemm(new OffsetPanelSource<Im2colPanelSource>(
                             new Im2colPanelSource(s, phases, dealt + g * icg * phases.PlaneSize, s.InChannels * phases.PlaneSize), j0, 0),
-                        ocg, n, k, scratch, n);
+                        a, ocg, n, k, scratch, bias != null);
                 BlockScatter<TOps, TV>.Run(BlockScatterMode.Copy, s, scratch, ocg, n, j0, output + (long)g * ocg * pixels, s.OutChannels, pixels);
             }
         }
