@@ -33,15 +33,16 @@ public sealed class BenchCommand : CliCommand
         var r = ThroughputBenchmark.Run(o, context.Progress, context.Cancellation);
         if (json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            var figures = new Dictionary<string, object>
             {
                 ["bench"] = "edgeface_train", ["arch"] = arch, ["batch"] = o.Batch, ["threads"] = o.Threads,
                 ["params_backbone"] = r.BackboneParameters, ["params_head"] = r.HeadParameters,
                 ["train_images_per_second"] = Math.Round(r.Median, 2), ["best_images_per_second"] = Math.Round(r.Best, 2),
                 ["windows"] = r.Windows.Select(w => Math.Round(w, 2)).ToArray(),
                 ["arena_bytes"] = r.ArenaBytes, ["simd"] = Kernels.KernelPaths.Describe(),
-                ["profile"] = r.Profile is null ? null! : ProfileTable.ToJson(r.Profile),
-            }));
+            };
+            if (r.Profile is not null) figures["profile"] = ProfileTable.ToJson(r.Profile);
+            context.Out.WriteLine(JsonSerializer.Serialize(figures));
         }
         else
         {
