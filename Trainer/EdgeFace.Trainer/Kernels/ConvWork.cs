@@ -1,8 +1,8 @@
 namespace EdgeFace.Trainer.Kernels;
 
-/// <summary>One convolution pass spread over the pool by image×group (or plane / channel for depthwise), in a few
-/// contiguous runs of items per thread: one pool task per depthwise plane (thousands) made the threads contend on
-/// the task counter. Cached per thread and path so calls allocate nothing.</summary>
+/// <summary>One convolution pass spread over the pool by image×group (or plane / channel for depthwise, in a few
+/// contiguous runs of items per thread: one pool task per depthwise plane, thousands of them, made the threads
+/// contend on the task counter). Cached per thread and path so calls allocate nothing.</summary>
 internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
@@ -23,7 +23,8 @@ internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
         work._shape = s;
         work._x = x; work._y = y; work._z = z; work._result = result;
         work._items = items;
-        work._tasks = Math.Min(items, 4 * KernelThreads.Count);
+        // Dense images are big tasks: one each balances best. Depthwise planes are tiny: a few runs per thread.
+        work._tasks = depthwise ? Math.Min(items, 4 * KernelThreads.Count) : items;
         try
         {
             KernelParallel.For(work._tasks, work);
