@@ -46,39 +46,56 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
 
     private unsafe void ForwardPlane(Tensor x, Tensor y, Tensor argMax, int nc)
     {
-        int h = x.H, w = x.W, oh = y.H, ow = y.W, k = Kernel, stride = Stride, pad = Pad;
-        // Per output row: a vertical max (and its row) over the window's input rows, vectorised along the
-        // contiguous input columns, then K horizontal taps per output. Ties go to the upper row, then the left column.
-        var columnMax = KernelScratch.Current.Plane(2 * w);
-        var columnArg = (int*)(columnMax + w);
+        int h = x.H, w = x.W, oh = y.H, ow = y.W, k = Kernel, stride = Stride, pad = Pad, lanes = Vector<float>.Count;
+        // Per output row: a vertical max (and its row) over the window's input rows, then a horizontal max over
+        // every K-wide window of that (padded) row, both vectorised along contiguous columns; outputs then pick
+        // every Stride-th window. Ties go to the upper row, then the left column.
+        var span = pad + w + k + 2 * lanes;
+        var scratch = KernelScratch.Current.Plane(4 * span);
+        float* columnMax = scratch, windowMax = scratch + 2 * span;
+        int* columnRow = (int*)(scratch + span), windowAt = (int*)(scratch + 3 * span);
+        new Span<float>(columnMax, span).Fill(float.NegativeInfinity);
         fixed (float* xs = x.Data, ys = y.Data, saved = argMax.Data)
         {
             var src = xs + (long)nc * h * w;
             var dst = ys + (long)nc * oh * ow;
             var arg = (int*)saved + (long)nc * oh * ow;
+            var windows = (ow - 1) * stride + 1;
             for (var oy = 0; oy < oh; oy++)
             {
                 var y0 = oy * stride - pad;
                 int iyFirst = y0 + Math.Max(0, -y0), iyEnd = y0 + Math.Min(k, h - y0);
-                ColumnMax(src, w, iyFirst, iyEnd, columnMax, columnArg);
+                // Padding cells stay −inf, so they never win against a real value; their row is any valid one.
+                new Span<int>(columnRow, span).Fill(iyFirst);
+                ColumnMax(src, w, iyFirst, iyEnd, columnMax + pad, columnRow + pad);
+                WindowMax(columnMax, windows, k, windowMax, windowAt);
                 for (var ox = 0; ox < ow; ox++)
                 {
-                    var x0 = ox * stride - pad;
-                    int ixFirst = x0 + Math.Max(0, -x0), ixEnd = x0 + Math.Min(k, w - x0);
-                    var max = columnMax[ixFirst];
-                    var best = ixFirst;
-                    for (var ix = ixFirst + 1; ix < ixEnd; ix++)
-                    {
-                        var v = columnMax[ix];
-                        var greater = v > max;
-                        var mask = -(int)Unsafe.As<bool, byte>(ref greater);
-                        best ^= (best ^ ix) & mask;
-                        max = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(max) ^ ((BitConverter.SingleToInt32Bits(max) ^ BitConverter.SingleToInt32Bits(v)) & mask));
-                    }
-                    *dst++ = max;
-                    *arg++ = columnArg[best] * w + best;
+                    var at = windowAt[ox * stride];
+                    *dst++ = windowMax[ox * stride];
+                    *arg++ = columnRow[at] * w + Math.Clamp(at - pad, 0, w - 1);
                 }
             }
+        }
+    }
+
+    /// <summary>max[i] = max of row[i .. i+k), at[i] = the first position holding it, for i in [0, count).</summary>
+    private static unsafe void WindowMax(float* row, int count, int k, float* max, int* at)
+    {
+        var lanes = Vector<float>.Count;
+        for (var i = 0; i < count; i += lanes)
+        {
+            var m = Vector.Load(row + i);
+            var a = Vector<int>.Indices + new Vector<int>(i);
+            for (var d = 1; d < k; d++)
+            {
+                var v = Vector.Load(row + i + d);
+                var greater = Vector.GreaterThan(v, m);
+                m = Vector.ConditionalSelect(greater, v, m);
+                a = Vector.ConditionalSelect(greater.As<int, int>(), Vector<int>.Indices + new Vector<int>(i + d), a);
+            }
+            m.Store(max + i);
+            a.Store(at + i);
         }
     }
 
