@@ -3,12 +3,19 @@ using EdgeFace.Trainer.Kernels;
 
 namespace EdgeFace.Trainer.Layers;
 
-/// <summary>y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.</summary>
-public sealed class ReLU : Layer, ITapeOp
+/// <summary>
+/// y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.
+/// In place (<paramref name="inPlace"/>), y is x itself, values and gradient slot, which saves a tensor and a
+/// memory pass each way: backward then masks the shared gradient where y ≤ 0. Only for an input that nothing
+/// else reads, made by a layer whose backward does not read its own output (convolution, batch norm, linear, add).
+/// </summary>
+public sealed class ReLU(bool inPlace = false) : Layer, ITapeOp
 {
-    private readonly Work _work = new();
+    private readonly Work _work = new(inPlace);
 
-    private sealed class Work : RangeWork
+    public bool InPlace { get; } = inPlace;
+
+    private sealed class Work(bool inPlace) : RangeWork
     {
         private Tensor _x, _y;
         private bool _backward;
@@ -21,14 +28,15 @@ public sealed class ReLU : Layer, ITapeOp
 
         protected override void Range(int task, int start, int count)
         {
-            if (_backward) ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count));
-            else ElementwiseOps.Relu(_x.Data.Slice(start, count), _y.Data.Slice(start, count));
+            if (!_backward) ElementwiseOps.Relu(_x.Data.Slice(start, count), _y.Data.Slice(start, count));
+            else if (inPlace) ElementwiseOps.ReluMaskGrad(_y.Data.Slice(start, count), _y.Grad.Slice(start, count));
+            else ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count));
         }
     }
 
     public override Tensor Forward(Graph g, Tensor x)
     {
-        var y = g.NewTensor(x.N, x.C, x.H, x.W);
+        var y = InPlace ? x : g.NewTensor(x.N, x.C, x.H, x.W);
         _work.Run(x, y, backward: false);
         g.Record(this, x, y);
         return y;

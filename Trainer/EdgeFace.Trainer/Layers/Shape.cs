@@ -88,7 +88,7 @@ public sealed class Add : ITapeOp
 /// </summary>
 public sealed class Residual(Layer body, Layer? shortcut = null, bool reluAfter = false) : Layer
 {
-    private readonly ReLU? _relu = reluAfter ? new ReLU() : null;
+    private readonly ReLU? _relu = reluAfter ? new ReLU(inPlace: true) : null;
     private readonly Add _add = new();
 
     public Layer Body { get; } = body;
