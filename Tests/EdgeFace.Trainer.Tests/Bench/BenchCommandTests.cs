@@ -57,6 +57,30 @@ public sealed class BenchCommandTests
         }
     }
 
+    [Fact]
+    public void Training_bench_reports_images_per_second_and_a_per_op_profile()
+    {
+        var r = CliProcess.Run("edgeface-train", ["bench", "--arch", "signet-lite", "--batch", "8", "--threads", "2", "--warmup", "1",
+            "--iters", "1", "--min-seconds", "0", "--repeats", "1", "--profile", "2", "--json"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("train_images_per_second").GetDouble() > 0);
+        var profile = root.GetProperty("profile");
+        Assert.Equal(2, profile.GetProperty("steps").GetInt32());
+        var ops = profile.GetProperty("ops").EnumerateArray().ToList();
+        // SigNet: 4 convolutions, 3 max-pools, 2 linear layers, each timed both ways.
+        Assert.Equal(4, ops.Count(o => o.GetProperty("op").GetString() == "Conv2d"));
+        Assert.Equal(3, ops.Count(o => o.GetProperty("op").GetString() == "MaxPool2d"));
+        Assert.All(ops.Where(o => o.GetProperty("op").GetString() == "Conv2d"), o =>
+        {
+            Assert.True(o.GetProperty("forward_ms").GetDouble() > 0);
+            Assert.True(o.GetProperty("backward_ms").GetDouble() > 0);
+        });
+        var covered = ops.Sum(o => o.GetProperty("forward_ms").GetDouble() + o.GetProperty("backward_ms").GetDouble());
+        Assert.InRange(covered, 0, profile.GetProperty("step_ms").GetDouble() * 1.001);
+    }
+
     [Theory]
     [InlineData("--threads", "0", "--threads")]
     [InlineData("--m", "abc", "--m")]

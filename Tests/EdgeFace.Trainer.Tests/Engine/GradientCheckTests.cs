@@ -41,16 +41,47 @@ public class GradientCheckTests
     public void ReLU() => CheckLayer((_, _) => new ReLU(), (2, 3, 4, 4), avoidBelow: 0.05f);
 
     [Fact]
-    public void PReLU() => CheckLayer((s, _) => new PReLU(s, "prelu", 3), (2, 3, 4, 4), avoidBelow: 0.05f);
+    public void ReLU_in_place_gives_the_same_values_and_gradients_as_a_separate_output()
+    {
+        // In place, the ReLU shares its input's values and gradient slot: the batch norm before it must still see
+        // the masked gradient. (A finite-difference check would trip over the kink at 0 of batch-normed values.)
+        (float[] Output, float[] InputGrad, float[] ParamGrad) Run(bool inPlace)
+        {
+            var store = new ParameterStore();
+            var rng = new Rng(3);
+            var net = new Sequential(new Conv2d(store, rng, "conv", 2, 3, 3, 1, 1), new BatchNorm(store, "bn", 3),
+                new ReLU(inPlace), new Conv2d(store, rng, "conv2", 3, 2, 1));
+            store.Seal();
+            var graph = new Graph(store, training: true, needsGrad: true, new Rng(99));
+            var x = graph.Input(GradientChecker.RandomInput(2 * 2 * 5 * 5, 11, 1f, 0f), 2, 2, 5, 5, withGrad: true);
+            var y = net.Forward(graph, x);
+            GradientChecker.Project(graph, y);
+            graph.Backward();
+            return (y.Data.ToArray(), x.Grad.ToArray(), store.Grads.ToArray());
+        }
+        var separate = Run(inPlace: false);
+        var shared = Run(inPlace: true);
+        Assert.Equal(separate.Output, shared.Output);
+        Assert.Equal(separate.InputGrad, shared.InputGrad);
+        Assert.Equal(separate.ParamGrad, shared.ParamGrad);
+        Assert.Contains(separate.ParamGrad, v => v != 0);
+    }
 
     [Fact]
-    public void MaxPool2d()
+    public void PReLU() => CheckLayer((s, _) => new PReLU(s, "prelu", 3), (2, 3, 4, 4), avoidBelow: 0.05f);
+
+    [Theory]
+    [InlineData(3, 2, 1, 7, 7)]
+    [InlineData(3, 2, 1, 6, 37)]   // rows wider than a vector: the vectorised column pass and its tail
+    [InlineData(3, 2, 0, 7, 40)]   // SigNet's pooling
+    [InlineData(2, 2, 0, 4, 34)]
+    public void MaxPool2d(int kernel, int stride, int pad, int h, int w)
     {
         // Distinct values spaced wider than the finite-difference step, so the arg-max never flips.
         var rng = new Rng(4);
-        var values = Enumerable.Range(0, 2 * 2 * 7 * 7).Select(i => i * 0.05f - 4.9f).ToArray();
+        var values = Enumerable.Range(0, 2 * 2 * h * w).Select(i => i * 0.05f - 4.9f).ToArray();
         rng.Shuffle(values.AsSpan());
-        CheckLayer((_, _) => new MaxPool2d(3, 2, 1), (2, 2, 7, 7), input: values);
+        CheckLayer((_, _) => new MaxPool2d(kernel, stride, pad), (2, 2, h, w), input: values);
     }
 
     [Fact]

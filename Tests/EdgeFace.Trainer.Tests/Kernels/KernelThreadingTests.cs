@@ -71,6 +71,7 @@ public sealed class KernelThreadingTests
         new(1, 32, 30, 30, 64, 5, 5, 1, 1, 2, 2, Groups: 2), // grouped, input gradient in several column chunks
         new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1, Groups: 32), // depthwise
         new(16, 256, 7, 7, 256, 7, 7, Groups: 256),          // GDConv
+        new(2, 64, 6, 6, 32, 3, 3, 1, 1, 1, 1),              // batch-wide forward with k split over threads
     ];
 
     [Theory]
@@ -80,22 +81,28 @@ public sealed class KernelThreadingTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public void Threaded_results_equal_single_threaded_results(int shapeIndex)
     {
+        // Long-k GEMMs (weight gradients, batch-wide forwards of deep layers) split k over threads, so their
+        // summation order (not their value) depends on the thread count: every pass must match the reference as
+        // closely as the single-threaded one does, and repeat exactly at a given count.
         var s = ThreadedShapes[shapeIndex];
         var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
+        var expected = Run(s, x, w, go, reference: true);
+        var scale = Run(s, KernelAssert.Abs(x), KernelAssert.Abs(w), KernelAssert.Abs(go), reference: true);
         var saved = KernelThreads.Count;
         try
         {
-            KernelThreads.Count = 1;
-            var single = Run(s, x, w, go);
-            foreach (var threads in new[] { 2, 5 })
+            foreach (var threads in new[] { 1, 2, 5 })
             {
                 KernelThreads.Count = threads;
                 var pooled = KernelParallel.PooledRuns;
-                var threaded = Run(s, x, w, go);
-                Assert.True(KernelParallel.PooledRuns >= pooled + 3, "every pass should have run on the pool");
-                for (var i = 0; i < single.Length; i++) Assert.Equal(single[i], threaded[i]);
+                var actual = Run(s, x, w, go, reference: false);
+                if (threads > 1) Assert.True(KernelParallel.PooledRuns >= pooled + 3, "every pass should have run on the pool");
+                string[] passes = ["forward", "input gradient", "weight gradient", "bias gradient"];
+                for (var i = 0; i < passes.Length; i++) KernelAssert.Close(expected[i], actual[i], scale[i], $"{passes[i]}, {threads} threads");
+                Assert.Equal(actual, Run(s, x, w, go, reference: false));
             }
         }
         finally
@@ -103,12 +110,21 @@ public sealed class KernelThreadingTests
             KernelThreads.Count = saved;
         }
 
-        static float[][] Run(ConvShape s, float[] x, float[] w, float[] go)
+        static float[][] Run(ConvShape s, float[] x, float[] w, float[] go, bool reference)
         {
             var (y, gi, gw, gb) = (new float[s.OutputLength], new float[s.InputLength], new float[s.WeightLength], new float[s.OutChannels]);
-            Conv2dKernels.Forward(s, x, w, [], y);
-            Conv2dKernels.BackwardInput(s, go, w, gi);
-            Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
+            if (reference)
+            {
+                ReferenceKernels.ConvForward(s, x, w, [], y);
+                ReferenceKernels.ConvBackwardInput(s, go, w, gi);
+                ReferenceKernels.ConvBackwardWeight(s, x, go, gw, gb);
+            }
+            else
+            {
+                Conv2dKernels.Forward(s, x, w, [], y);
+                Conv2dKernels.BackwardInput(s, go, w, gi);
+                Conv2dKernels.BackwardWeight(s, x, go, gw, gb);
+            }
             return [y, gi, gw, gb];
         }
     }

@@ -21,6 +21,8 @@ public sealed class BenchConvCommand : CliCommand
         ("pw 128->512", new ConvShape(1, 128, 7, 7, 512, 1, 1)),
         ("gdconv 7x7", new ConvShape(1, 512, 7, 7, 512, 7, 7, Groups: 512)),
         ("signet 11x11 s4", new ConvShape(1, 1, 150, 220, 96, 11, 11, 4, 4, 0, 0)),
+        ("signet 5x5", new ConvShape(1, 96, 17, 26, 256, 5, 5, 1, 1, 2, 2)),
+        ("resnet 3x3 512", new ConvShape(1, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1)),
     ];
 
     public override string Path => "bench conv";

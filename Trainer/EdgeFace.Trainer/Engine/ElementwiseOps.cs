@@ -157,6 +157,18 @@ public static class ElementwiseOps
         for (; i < y.Length; i++) if (y[i] > 0) dx[i] += dy[i];
     }
 
+    /// <summary>g = 0 where y ≤ 0 (the backward of an in-place ReLU, whose input and output share g).</summary>
+    public static void ReluMaskGrad(ReadOnlySpan<float> y, Span<float> g)
+    {
+        Check(y.Length, g.Length);
+        ref var py = ref At(y); ref var pg = ref MemoryMarshal.GetReference(g);
+        var i = 0;
+        if (y.Length >= Width)
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+                Store(ref pg, i, Vector.ConditionalSelect(Vector.GreaterThan(Load(ref py, i), Vector<float>.Zero), Load(ref pg, i), Vector<float>.Zero));
+        for (; i < y.Length; i++) if (!(y[i] > 0)) g[i] = 0;
+    }
+
     /// <summary>y = a + b.</summary>
     public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {

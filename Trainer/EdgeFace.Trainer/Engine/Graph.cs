@@ -28,8 +28,8 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
     /// <summary>Source of dropout masks; part of the run's checkpointed random state.</summary>
     public Rng Rng { get; } = rng ?? new Rng(0);
     public int TapeLength => _tape.Count;
-    /// <summary>When set, <see cref="Backward"/> adds each op type's milliseconds here (profiling).</summary>
-    public Dictionary<string, double>? BackwardTimes { get; set; }
+    /// <summary>When set, every op's forward and backward time is added here (benchmark profiling).</summary>
+    public StepProfile? Profile { get; set; }
 
     /// <summary>A new activation. Values are uninitialised; the gradient slot (when kept) is zeroed.</summary>
     public Tensor NewTensor(int n, int c, int h = 1, int w = 1)
@@ -56,12 +56,16 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
         var t = NewTensor(n, c, h, w);
         NeedsGrad = keep;
         data[..t.Length].CopyTo(t.Data);
+        Profile?.MarkInput();
         return t;
     }
 
     public void Record(ITapeOp op, Tensor input, Tensor output, Tensor other = default, Tensor saved = default, int aux = 0)
     {
-        if (NeedsGrad) _tape.Add(new TapeEntry(op, input, other, output, saved, aux));
+        if (!NeedsGrad) return;
+        var entry = new TapeEntry(op, input, other, output, saved, aux);
+        _tape.Add(entry);
+        Profile?.Recorded(entry);
     }
 
     /// <summary>Runs the tape in reverse. The caller has already put ∂loss/∂output into the last outputs' gradients.</summary>
@@ -71,11 +75,10 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
         for (var i = _tape.Count - 1; i >= 0; i--)
         {
             var e = _tape[i];
-            if (BackwardTimes is null) { e.Op.Backward(this, e); continue; }
+            if (Profile is null) { e.Op.Backward(this, e); continue; }
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
             e.Op.Backward(this, e);
-            var key = e.Op.GetType().Name;
-            BackwardTimes[key] = BackwardTimes.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            Profile.Backward(i, e, start);
         }
     }
 
@@ -83,5 +86,6 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
     {
         _tape.Clear();
         Arena.Reset();
+        Profile?.BeginStep();
     }
 }

@@ -74,7 +74,22 @@ public sealed class ParameterStore
     public Span<float> Grad(ParameterInfo p) => Grads.AsSpan(p.Offset, p.Length);
     public Span<float> Buffer(BufferInfo b) => Buffers.AsSpan(b.Offset, b.Length);
 
-    public void ZeroGrad() => Grads.AsSpan().Clear();
+    public void ZeroGrad() => _zeroGrad.Run(Grads);
+
+    private readonly ClearWork _zeroGrad = new();
+
+    private sealed class ClearWork : RangeWork
+    {
+        private float[] _values = [];
+
+        public void Run(float[] values)
+        {
+            _values = values;
+            RunRange(values.Length);
+        }
+
+        protected override void Range(int task, int start, int count) => _values.AsSpan(start, count).Clear();
+    }
 
     /// <summary>Sum of parameters whose name starts with <paramref name="prefix"/>.</summary>
     public int CountWithPrefix(string prefix) =>

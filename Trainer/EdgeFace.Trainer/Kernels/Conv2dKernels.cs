@@ -6,7 +6,8 @@ namespace EdgeFace.Trainer.Kernels;
 /// Convolution entry points used by the layers. Forward overwrites its output; both backward passes
 /// accumulate (+=) into their gradients, so a caller zeroes gradients once per step.
 /// Semantics as the <see cref="ReferenceKernels"/> twins. Depthwise shapes run the direct
-/// <see cref="DepthwiseConv{TOps, TV}"/> kernel, everything else implicit GEMM (<see cref="ImplicitGemmConv{TOps, TV}"/>),
+/// <see cref="DepthwiseConv{TOps, TV}"/> kernel, everything else implicit GEMM: image by image or per group
+/// (<see cref="ImplicitGemmConv{TOps, TV}"/>) or batch-wide (<see cref="BatchedColumnsConv{TOps, TV}"/>),
 /// on the best SIMD path and over <see cref="KernelThreads.Count"/> threads; no per-call allocation once warm.
 /// </summary>
 public static class Conv2dKernels
@@ -86,6 +87,7 @@ public static class Conv2dKernels
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
         if (s.IsDepthwise) DepthwiseConv<TOps, TV>.Forward(s, x, w, b, y);
+        else if (BatchedColumnsConv<TOps, TV>.AppliesToForward(s)) BatchedColumnsConv<TOps, TV>.Forward(s, x, w, b, y);
         else ImplicitGemmConv<TOps, TV>.Forward(s, x, w, b, y);
     }
 
@@ -93,7 +95,7 @@ public static class Conv2dKernels
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
         if (s.IsDepthwise) DepthwiseConv<TOps, TV>.BackwardInput(s, go, w, gi);
-        else ImplicitGemmConv<TOps, TV>.BackwardInput(s, go, w, gi);
+        else BatchedColumnsConv<TOps, TV>.BackwardInput(s, go, w, gi);
     }
 
     private static unsafe void BackwardWeight<TOps, TV>(in ConvShape s, float* x, float* go, float* gw, float* gb)

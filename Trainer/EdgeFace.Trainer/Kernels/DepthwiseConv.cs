@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace EdgeFace.Trainer.Kernels;
 
@@ -34,6 +35,21 @@ internal static unsafe class DepthwiseConv<TOps, TV>
 
     public static void Item(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int item)
     {
+        // Output rows narrower than a vector would run only the scalar tails (14×14 planes on AVX-512):
+        // hand them to the widest path whose vectors fit the row. Every path computes each lane the same way.
+        if (s.OutW < TOps.Width)
+        {
+            if (TOps.Width > 8 && s.OutW >= 8 && Avx2Ops.IsSupported)
+            {
+                DepthwiseConv<Avx2Ops, Vector256<float>>.Item(mode, s, x, y, z, result, item);
+                return;
+            }
+            if (TOps.Width > 4 && s.OutW >= 4 && Vector128Ops.IsSupported)
+            {
+                DepthwiseConv<Vector128Ops, Vector128<float>>.Item(mode, s, x, y, z, result, item);
+                return;
+            }
+        }
         var g = new Geometry(s);
         switch (mode)
         {

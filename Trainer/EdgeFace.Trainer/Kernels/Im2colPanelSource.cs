@@ -1,76 +1,117 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
-/// The im2col matrix of one image and group, gathered on the fly: element(j, p) with j an output pixel (y·OW + x)
-/// and p = (ic, ky, kx) is input[ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
-/// The B operand of the forward convolution.
+/// The im2col matrix of a group, gathered on the fly: element(j, p) with j = n·OH·OW + y·OW + x an output pixel
+/// of image n and p = (ic, ky, kx) is input[n, ic, y·SH − PH + ky, x·SW − PW + kx], zero outside the image.
+/// The B operand of the forward convolution; j stays inside image 0 when the caller convolves image by image.
+/// The input is read in its <see cref="ColumnPhases"/> layout, so every tap of every stride copies contiguous runs.
 /// </summary>
 internal readonly unsafe struct Im2colPanelSource : IPanelSource
 {
     private readonly float* _image;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow;
+    private readonly long _imageStride, _planeSize;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _rowStride, _phaseWidth;
 
-    /// <param name="image">Channel 0 of the group in one image ([icg, H, W]).</param>
-    public Im2colPanelSource(in ConvShape s, float* image)
+    /// <param name="image">Channel 0 of the group in the first image, in <paramref name="phases"/>' layout;
+    /// later images follow every <paramref name="imageStride"/> floats.</param>
+    public Im2colPanelSource(in ConvShape s, in ColumnPhases phases, float* image, long imageStride)
     {
         _image = image;
-        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutW);
+        _imageStride = imageStride;
+        (_planeSize, _rowStride, _phaseWidth) = (phases.PlaneSize, phases.RowStride, phases.PhaseWidth);
+        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
     }
 
+    /// <summary>Ints per segment of a panel: lane offset, length, image, first input row (before the tap), first output column.</summary>
+    private const int SegmentInts = 5;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public void Pack(float* dst, int outer0, int count, int p0, int kc, int panel)
     {
         var taps = _kh * _kw;
+        // A panel's lanes split into runs from one output row each; find them once per panel, not once per tap.
+        var segments = stackalloc int[SegmentInts * panel];
         for (var t = 0; t < count; t += panel)
         {
             var n = Math.Min(panel, count - t);
+            var segmentCount = Segments(segments, outer0 + t, n);
             var d = dst + t * kc;
             int ic = p0 / taps, ky = p0 % taps / _kw, kx = p0 % _kw;
             for (var p = 0; p < kc; p++, d += panel)
             {
-                FillRow(d, outer0 + t, n, ic, ky, kx);
+                // Output column x reads input column x·SW + (kx − PW): phase (kx − PW) mod SW, slot x + ⌊(kx − PW) / SW⌋.
+                var shift = Math.DivRem(kx - _pw + _sw * _kw, _sw, out var phase) - _kw;
+                var slots = (_w - phase + _sw - 1) / _sw;
+                var plane = _image + ic * _planeSize + phase * _phaseWidth;
+                for (var i = 0; i < segmentCount; i++)
+                {
+                    var e = segments + SegmentInts * i;
+                    var iy = e[3] + ky;
+                    if ((uint)iy >= (uint)_h) new Span<float>(d + e[0], e[1]).Clear();
+                    else CopyRun(d + e[0], plane + e[2] * _imageStride + (long)iy * _rowStride, e[4] + shift, slots, e[1]);
+                }
                 for (var o = n; o < panel; o++) d[o] = 0;
                 if (++kx == _kw) { kx = 0; if (++ky == _kh) { ky = 0; ic++; } }
             }
         }
     }
 
-    /// <summary>d[0..n) = patch values of tap (ic, ky, kx) for output pixels j0..j0+n, walked row segment by row segment.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FillRow(float* d, int j0, int n, int ic, int ky, int kx)
+    /// <summary>Splits output pixels j0..j0+n into per-row runs; returns how many.</summary>
+    private int Segments(int* segments, int j0, int n)
     {
-        int y = j0 / _ow, x = j0 % _ow;
-        var plane = _image + (long)ic * _h * _w;
-        while (n > 0)
+        var pixels = _oh * _ow;
+        int image = j0 / pixels, y = j0 % pixels / _ow, x = j0 % _ow;
+        var count = 0;
+        for (var o = 0; o < n; count++)
         {
-            var len = Math.Min(n, _ow - x);
-            var iy = y * _sh - _ph + ky;
-            if ((uint)iy >= (uint)_h)
-                new Span<float>(d, len).Clear();
-            else
-                GatherSegment(d, plane + iy * _w, x * _sw - _pw + kx, len);
-            d += len; n -= len; x = 0; y++;
+            var len = Math.Min(n - o, _ow - x);
+            var e = segments + SegmentInts * count;
+            (e[0], e[1], e[2], e[3], e[4]) = (o, len, image, y * _sh - _ph, x);
+            o += len;
+            x = 0;
+            if (++y == _oh) { y = 0; image++; }
         }
+        return count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void GatherSegment(float* d, float* row, int ix0, int len)
+    /// <summary>d[q] = phaseRow[slot0 + q] for q &lt; len where the slot holds a real column (0 ≤ slot &lt; slots), else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* d, float* phaseRow, int slot0, int slots, int len)
     {
-        // Output positions q whose input column ix0 + q·SW lies inside the row: [first, end); zeros elsewhere.
-        var first = ix0 >= 0 ? 0 : Math.Min(len, (-ix0 + _sw - 1) / _sw);
-        var end = Math.Max(first, Math.Min(len, (_w - ix0 + _sw - 1) / _sw));
+        var first = Math.Clamp(-slot0, 0, len);
+        var end = Math.Clamp(slots - slot0, first, len);
         for (var q = 0; q < first; q++) d[q] = 0;
-        if (_sw == 1)
+        ShortCopy(d + first, phaseRow + slot0 + first, end - first);
+        for (var q = end; q < len; q++) d[q] = 0;
+    }
+
+    /// <summary>Copies a short run with whole vectors, the last one overlapping, instead of a memmove call per run.
+    /// Bit-exact on every path, so it may use the widest vectors the machine runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ShortCopy(float* d, float* s, int n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            Unsafe.CopyBlockUnaligned(d + first, row + ix0 + first, (uint)((end - first) * sizeof(float)));
+            for (var i = 0; i < n - 16; i += 16) Vector512.Store(Vector512.Load(s + i), d + i);
+            Vector512.Store(Vector512.Load(s + n - 16), d + n - 16);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            for (var i = 0; i < n - 8; i += 8) Vector256.Store(Vector256.Load(s + i), d + i);
+            Vector256.Store(Vector256.Load(s + n - 8), d + n - 8);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 4)
+        {
+            for (var i = 0; i < n - 4; i += 4) Vector128.Store(Vector128.Load(s + i), d + i);
+            Vector128.Store(Vector128.Load(s + n - 4), d + n - 4);
         }
         else
         {
-            var src = row + ix0 + first * _sw;
-            for (var q = first; q < end; q++, src += _sw) d[q] = *src;
+            for (var i = 0; i < n; i++) d[i] = s[i];
         }
-        for (var q = end; q < len; q++) d[q] = 0;
     }
 }

@@ -7,20 +7,24 @@ namespace EdgeFace.Trainer.Kernels;
 /// The transposed im2col matrix of a whole batch for one group, gathered on the fly: element(j, q) with
 /// j = (ic, ky, kx) and q = (n, y, x) over all images is input[n, g·icg + ic, y·SH − PH + ky, x·SW − PW + kx].
 /// The B operand of the weight gradient, whose k dimension runs over every output pixel of the batch.
-/// With stride 1, four columns at a time are packed by 4×4 register transposes over the part of each output-row
-/// run that is inside the image for all four; the rest goes element by element.
+/// The input is read in its <see cref="ColumnPhases"/> layout, where every tap's run of consecutive output
+/// columns is contiguous for any stride: four columns at a time are packed by 4×4 register transposes over the
+/// part of each run that is inside the image for all four; the rest goes element by element.
 /// </summary>
 internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
 {
     private readonly float* _group;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _imageStride;
+    private readonly long _imageStride, _planeSize;
+    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _rowStride, _phaseWidth;
 
-    /// <param name="group">Image 0, channel 0 of the group.</param>
-    public Im2colTransposedPanelSource(in ConvShape s, float* group)
+    /// <param name="group">Image 0, channel 0 of the group, in <paramref name="phases"/>' layout; images follow every
+    /// <paramref name="imageStride"/> floats.</param>
+    public Im2colTransposedPanelSource(in ConvShape s, in ColumnPhases phases, float* group, long imageStride)
     {
         _group = group;
+        _imageStride = imageStride;
+        (_planeSize, _rowStride, _phaseWidth) = (phases.PlaneSize, phases.RowStride, phases.PhaseWidth);
         (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
-        _imageStride = s.InChannels * s.InH * s.InW;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -31,7 +35,7 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
             var n = Math.Min(panel, count - t);
             var d = dst + t * kc;
             var o = 0;
-            if (_sw == 1 && Sse.IsSupported)
+            if (Sse.IsSupported)
                 for (; o + 4 <= n; o += 4) PackFourColumns(d + o, panel, outer0 + t + o, p0, kc);
             for (; o < n; o++) PackColumn(d + o, panel, outer0 + t + o, p0, kc);
             for (o = n; o < panel; o++)
@@ -39,80 +43,75 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
         }
     }
 
+    /// <summary>Where column j = (ic, ky, kx) reads: its channel plane plus phase offset, its ky, the slot shift
+    /// (output column x reads slot x + shift of the phase row) and how many slots hold real input columns.</summary>
+    private (long Offset, int Ky, int Shift, int Slots) Tap(int j)
+    {
+        var taps = _kh * _kw;
+        int ic = j / taps, ky = j % taps / _kw, kx = j % _kw;
+        var shift = Math.DivRem(kx - _pw + _sw * _kw, _sw, out var phase) - _kw;
+        return (ic * _planeSize + phase * _phaseWidth, ky, shift, (_w - phase + _sw - 1) / _sw);
+    }
+
     /// <summary>col[q·panel] = element(j, p0 + q) for q &lt; kc, walking output-row runs.</summary>
     private void PackColumn(float* col, int panel, int j, int p0, int kc)
     {
-        var taps = _kh * _kw;
+        var (offset, ky, shift, slots) = Tap(j);
         var pixels = _oh * _ow;
-        int ic = j / taps, ky = j % taps / _kw, kx = j % _kw;
         int img = p0 / pixels, pix = p0 % pixels;
         int y = pix / _ow, x = pix % _ow;
         for (var done = 0; done < kc;)
         {
             var len = Math.Min(kc - done, _ow - x);
-            var iy = y * _sh - _ph + ky;
-            var target = col + done * panel;
-            if ((uint)iy >= (uint)_h)
-            {
-                for (var q = 0; q < len; q++) target[q * panel] = 0;
-            }
-            else
-            {
-                var row = _group + (long)img * _imageStride + ((long)ic * _h + iy) * _w;
-                var ix = x * _sw - _pw + kx;
-                for (var q = 0; q < len; q++, ix += _sw) target[q * panel] = (uint)ix < (uint)_w ? row[ix] : 0;
-            }
+            WriteRun(col + done * panel, panel, _group + img * _imageStride + offset, y * _sh - _ph + ky, x + shift, slots, len);
             done += len;
             x = 0;
             if (++y == _oh) { y = 0; img++; }
         }
     }
 
-    /// <summary>Columns j..j+3 at once (stride 1 only): transposes where all four are inside the image.</summary>
+    /// <summary>Columns j..j+3 at once: transposes where all four are inside the image.</summary>
     private void PackFourColumns(float* cols, int panel, int j, int p0, int kc)
     {
-        var taps = _kh * _kw;
+        var (c0, ky0, s0, n0) = Tap(j);
+        var (c1, ky1, s1, n1) = Tap(j + 1);
+        var (c2, ky2, s2, n2) = Tap(j + 2);
+        var (c3, ky3, s3, n3) = Tap(j + 3);
         var pixels = _oh * _ow;
-        var plane = (long)_h * _w;
-        // Per column: its input channel plane offset, ky and kx.
-        long c0 = j / taps * plane, c1 = (j + 1) / taps * plane, c2 = (j + 2) / taps * plane, c3 = (j + 3) / taps * plane;
-        int ky0 = j % taps / _kw, ky1 = (j + 1) % taps / _kw, ky2 = (j + 2) % taps / _kw, ky3 = (j + 3) % taps / _kw;
-        int kx0 = j % _kw, kx1 = (j + 1) % _kw, kx2 = (j + 2) % _kw, kx3 = (j + 3) % _kw;
         int img = p0 / pixels, pix = p0 % pixels;
         int y = pix / _ow, x = pix % _ow;
         for (var done = 0; done < kc;)
         {
             var len = Math.Min(kc - done, _ow - x);
             var target = cols + done * panel;
-            var image = _group + (long)img * _imageStride;
+            var image = _group + img * _imageStride;
             var iyBase = y * _sh - _ph;
             int iy0 = iyBase + ky0, iy1 = iyBase + ky1, iy2 = iyBase + ky2, iy3 = iyBase + ky3;
             if ((uint)iy0 < (uint)_h && (uint)iy1 < (uint)_h && (uint)iy2 < (uint)_h && (uint)iy3 < (uint)_h)
             {
-                // Input column of run position q for column i is x − PW + kx_i + q; valid where inside [0, W).
-                var ixBase = x - _pw;
-                int a0 = ixBase + kx0, a1 = ixBase + kx1, a2 = ixBase + kx2, a3 = ixBase + kx3;
+                // Run position q of column i reads slot a_i + q; valid where inside [0, slots_i).
+                int a0 = x + s0, a1 = x + s1, a2 = x + s2, a3 = x + s3;
                 var lo = Math.Clamp(-Math.Min(Math.Min(a0, a1), Math.Min(a2, a3)), 0, len);
-                var hi = Math.Max(lo, Math.Min(len, _w - Math.Max(Math.Max(a0, a1), Math.Max(a2, a3))));
-                float* r0 = image + c0 + (long)iy0 * _w + a0, r1 = image + c1 + (long)iy1 * _w + a1;
-                float* r2 = image + c2 + (long)iy2 * _w + a2, r3 = image + c3 + (long)iy3 * _w + a3;
+                var hi = Math.Max(lo, Math.Min(len, Math.Min(Math.Min(n0 - a0, n1 - a1), Math.Min(n2 - a2, n3 - a3))));
+                float* r0 = image + c0 + (long)iy0 * _rowStride + a0, r1 = image + c1 + (long)iy1 * _rowStride + a1;
+                float* r2 = image + c2 + (long)iy2 * _rowStride + a2, r3 = image + c3 + (long)iy3 * _rowStride + a3;
                 if (hi > lo) TransposePacker.PackFour(target + lo * panel, panel, r0 + lo, r1 + lo, r2 + lo, r3 + lo, hi - lo);
                 for (var q = 0; q < len; q++)
                 {
                     if (q == lo && hi > lo) { q = hi - 1; continue; }
                     var e = target + q * panel;
-                    e[0] = (uint)(a0 + q) < (uint)_w ? r0[q] : 0;
-                    e[1] = (uint)(a1 + q) < (uint)_w ? r1[q] : 0;
-                    e[2] = (uint)(a2 + q) < (uint)_w ? r2[q] : 0;
-                    e[3] = (uint)(a3 + q) < (uint)_w ? r3[q] : 0;
+                    e[0] = (uint)(a0 + q) < (uint)n0 ? r0[q] : 0;
+                    e[1] = (uint)(a1 + q) < (uint)n1 ? r1[q] : 0;
+                    e[2] = (uint)(a2 + q) < (uint)n2 ? r2[q] : 0;
+                    e[3] = (uint)(a3 + q) < (uint)n3 ? r3[q] : 0;
                 }
             }
             else
             {
-                WriteRun(target, panel, image + c0, iy0, x - _pw + kx0, len);
-                WriteRun(target + 1, panel, image + c1, iy1, x - _pw + kx1, len);
-                WriteRun(target + 2, panel, image + c2, iy2, x - _pw + kx2, len);
-                WriteRun(target + 3, panel, image + c3, iy3, x - _pw + kx3, len);
+                WriteRun(target, panel, image + c0, iy0, x + s0, n0, len);
+                WriteRun(target + 1, panel, image + c1, iy1, x + s1, n1, len);
+                WriteRun(target + 2, panel, image + c2, iy2, x + s2, n2, len);
+                WriteRun(target + 3, panel, image + c3, iy3, x + s3, n3, len);
             }
             done += len;
             x = 0;
@@ -120,15 +119,15 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
         }
     }
 
-    /// <summary>One column's stride-1 run with full bounds checks.</summary>
-    private void WriteRun(float* target, int panel, float* channelPlane, int iy, int ix, int len)
+    /// <summary>One column's run with full bounds checks: slots slot0.. of input row iy of a phase plane.</summary>
+    private void WriteRun(float* target, int panel, float* phasePlane, int iy, int slot0, int slots, int len)
     {
         if ((uint)iy >= (uint)_h)
         {
             for (var q = 0; q < len; q++) target[q * panel] = 0;
             return;
         }
-        var row = channelPlane + (long)iy * _w;
-        for (var q = 0; q < len; q++, ix++) target[q * panel] = (uint)ix < (uint)_w ? row[ix] : 0;
+        var row = phasePlane + (long)iy * _rowStride;
+        for (var q = 0; q < len; q++, slot0++) target[q * panel] = (uint)slot0 < (uint)slots ? row[slot0] : 0;
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
@@ -7,10 +5,9 @@ namespace EdgeFace.Trainer.Kernels;
 /// (<see cref="Im2colPanelSource"/>), never into a whole-batch im2col matrix.
 /// <list type="bullet">
 /// <item>Forward, per image and group: out[ocg, P] = W[ocg, K] · im2col[K, P] (bias pre-filled, then accumulated).</item>
-/// <item>Input gradient, per image and group: a column block col[K, chunk] = Wᵀ · gradOut[:, chunk] in per-thread
-/// scratch (≤ 1 MiB), scattered back with col2im; the scatter must add overlapping patches, so it cannot live in the GEMM.</item>
+/// <item>Input gradient: batch-wide, in <see cref="BatchedColumnsConv{TOps, TV}"/>.</item>
 /// <item>Weight gradient, per group: gradW[ocg, K] += gradOut[ocg, N·P] · im2colᵀ[N·P, K], one GEMM whose k dimension
-/// runs over every pixel of the batch, split over threads by output tile (no per-thread partial buffers).</item>
+/// runs over every pixel of the batch, split over threads along k (<see cref="SplitDepthGemm{TOps, TV, TA, TB}"/>).</item>
 /// </list>
 /// 1×1 stride-1 unpadded convolutions read their operands as plain matrices.
 /// Work is spread over images×groups when there are enough of them, otherwise inside each GEMM.
@@ -18,19 +15,22 @@ namespace EdgeFace.Trainer.Kernels;
 internal static unsafe class ImplicitGemmConv<TOps, TV>
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
-    private const int ColumnBudget = 1 << 18;
-
     public static bool IsPointwise(in ConvShape s) =>
         s is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 };
 
     public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output) =>
         Dispatch(ConvMode.Forward, s, input, weight, bias, output, s.Batch * s.Groups);
 
-    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput) =>
-        Dispatch(ConvMode.BackwardInput, s, gradOutput, weight, null, gradInput, s.Batch * s.Groups);
-
     public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
+        // Strided convolutions read the whole batch in column-phase layout (built once, shared by the workers).
+        var phases = new ColumnPhases(s);
+        if (!IsPointwise(s) && !phases.IsIdentity)
+        {
+            var dealt = KernelScratch.Current.Phases(s.Batch * s.InChannels * phases.PlaneSize);
+            phases.Build(input, s.Batch * s.InChannels, s.InH, s.InW, dealt);
+            input = dealt;
+        }
         Dispatch(ConvMode.BackwardWeight, s, input, gradOutput, null, gradWeight, s.Groups);
         if (gradBias != null) ConvBias<TOps, TV>.Accumulate(s, gradOutput, gradBias);
     }
@@ -59,7 +59,6 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         switch (mode)
         {
             case ConvMode.Forward: ForwardItem(s, x, y, z, result, item / s.Groups, item % s.Groups, parallel); break;
-            case ConvMode.BackwardInput: BackwardInputItem(s, x, y, result, item / s.Groups, item % s.Groups, parallel); break;
             default: BackwardWeightGroup(s, x, y, result, item, parallel); break;
         }
     }
@@ -74,31 +73,18 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         var a = new DensePanelSource(weight + (long)g * ocg * k, k, outerContiguous: false);
         var image = input + ((long)n * s.InChannels + g * icg) * plane;
         if (IsPointwise(s))
-            Gemm(new DensePanelSource(image, plane, outerContiguous: true), a, ocg, pixels, k, c, pixels, bias != null, parallel);
-        else
-            Gemm(new Im2colPanelSource(s, image), a, ocg, pixels, k, c, pixels, bias != null, parallel);
-    }
-
-    private static void BackwardInputItem(in ConvShape s, float* gradOutput, float* weight, float* gradInput, int n, int g, bool parallel)
-    {
-        int icg = s.InPerGroup, ocg = s.OutPerGroup, plane = s.InH * s.InW, pixels = s.OutH * s.OutW;
-        var k = icg * s.KernelH * s.KernelW;
-        var wT = new DensePanelSource(weight + (long)g * ocg * k, k, outerContiguous: true);
-        var go = gradOutput + ((long)n * s.OutChannels + g * ocg) * pixels;
-        var gi = gradInput + ((long)n * s.InChannels + g * icg) * plane;
-        if (IsPointwise(s))
         {
-            Gemm(new DensePanelSource(go, pixels, outerContiguous: true), wT, icg, pixels, ocg, gi, plane, true, parallel);
+            Gemm(new DensePanelSource(image, plane, outerContiguous: true), a, ocg, pixels, k, c, pixels, bias != null, parallel);
             return;
         }
-        var chunk = Math.Min(pixels, Math.Max(64, ColumnBudget / k / 64 * 64));
-        var columns = KernelScratch.Current.Columns(k * chunk);
-        for (var j0 = 0; j0 < pixels; j0 += chunk)
+        var phases = new ColumnPhases(s);
+        if (!phases.IsIdentity)
         {
-            var width = Math.Min(chunk, pixels - j0);
-            Gemm(new DensePanelSource(go + j0, pixels, outerContiguous: true), wT, k, width, ocg, columns, width, false, parallel);
-            Col2Im(s, columns, width, j0, gi);
+            var dealt = KernelScratch.Current.Phases(icg * phases.PlaneSize);
+            phases.Build(image, icg, s.InH, s.InW, dealt);
+            image = dealt;
         }
+        Gemm(new Im2colPanelSource(s, phases, image, 0), a, ocg, pixels, k, c, pixels, bias != null, parallel);
     }
 
     private static void BackwardWeightGroup(in ConvShape s, float* input, float* gradOutput, float* gradWeight, int g, bool parallel)
@@ -109,57 +95,27 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         var c = gradWeight + (long)g * ocg * k;
         var depth = s.Batch * pixels;
         if (IsPointwise(s))
-            Gemm(new BatchedRowsPanelSource(input, s.InChannels, g * icg, plane), a, ocg, k, depth, c, k, true, parallel);
-        else
-            Gemm(new Im2colTransposedPanelSource(s, input + (long)g * icg * plane), a, ocg, k, depth, c, k, true, parallel);
+        {
+            WeightGemm(new BatchedRowsPanelSource(input, s.InChannels, g * icg, plane), a, ocg, k, depth, c, parallel);
+            return;
+        }
+        var phases = new ColumnPhases(s);
+        WeightGemm(new Im2colTransposedPanelSource(s, phases, input + g * icg * phases.PlaneSize, s.InChannels * phases.PlaneSize),
+            a, ocg, k, depth, c, parallel);
     }
 
-    private static void Gemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, int ldc, bool accumulate, bool parallel)
+    /// <summary>Weight-gradient GEMMs (long k over the batch, small C) split k over the pool, not C.</summary>
+    private static void WeightGemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, bool parallel)
+        where TA : struct, IPanelSource where TB : struct, IPanelSource
+    {
+        if (parallel) SplitDepthGemm<TOps, TV, TA, TB>.Run(a, b, m, n, k, c, n);
+        else GemmDriver.RunBlock<TOps, TV, TA, TB>(a, b, 0, m, 0, n, k, c, n, accumulate: true);
+    }
+
+    public static void Gemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, int ldc, bool accumulate, bool parallel)
         where TA : struct, IPanelSource where TB : struct, IPanelSource
     {
         if (parallel) GemmDriver.Run<TOps, TV, TA, TB>(a, b, m, n, k, c, ldc, accumulate);
         else GemmDriver.RunBlock<TOps, TV, TA, TB>(a, b, 0, m, 0, n, k, c, ldc, accumulate);
-    }
-
-    /// <summary>gradImage[ic, iy, ix] += col[(ic, ky, kx), j] for the output pixels j0..j0+width of one image and group.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Col2Im(in ConvShape s, float* col, int width, int j0, float* gradImage)
-    {
-        int kh = s.KernelH, kw = s.KernelW, taps = kh * kw, h = s.InH, w = s.InW, ow = s.OutW;
-        var rows = s.InPerGroup * taps;
-        for (var r = 0; r < rows; r++)
-        {
-            int ic = r / taps, ky = r % taps / kw, kx = r % kw;
-            var src = col + (long)r * width;
-            var plane = gradImage + (long)ic * h * w;
-            int y = j0 / ow, x = j0 % ow;
-            for (var done = 0; done < width;)
-            {
-                var len = Math.Min(width - done, ow - x);
-                var iy = y * s.StrideH - s.PadH + ky;
-                if ((uint)iy < (uint)h)
-                {
-                    var row = plane + iy * w;
-                    var ix0 = x * s.StrideW - s.PadW + kx;
-                    if (s.StrideW == 1)
-                    {
-                        var lead = Math.Clamp(-ix0, 0, len);
-                        var end = Math.Clamp(w - ix0, lead, len);
-                        VectorKernels<TOps, TV>.AddInto(row + ix0 + lead, src + done + lead, end - lead);
-                    }
-                    else
-                    {
-                        for (var q = 0; q < len; q++)
-                        {
-                            var ix = ix0 + q * s.StrideW;
-                            if ((uint)ix < (uint)w) row[ix] += src[done + q];
-                        }
-                    }
-                }
-                done += len;
-                x = 0;
-                y++;
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ internal sealed unsafe class KernelScratch
 
     public static KernelScratch Current => _current ??= new KernelScratch();
 
-    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [];
+    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [], _phases = [];
 
     public float* PackA(int length) => Get(ref _packA, length);
     public float* PackB(int length) => Get(ref _packB, length);
@@ -20,6 +20,8 @@ internal sealed unsafe class KernelScratch
     public float* Columns(int length) => Get(ref _columns, length);
     public float* Plane(int length) => Get(ref _plane, length);
     public float* Plane2(int length) => Get(ref _plane2, length);
+    /// <summary>Input in <see cref="ColumnPhases"/> layout for strided convolutions (read by the pool's workers too).</summary>
+    public float* Phases(long length) => Get(ref _phases, checked((int)length));
 
     private static float* Get(ref float[] buffer, int length)
     {

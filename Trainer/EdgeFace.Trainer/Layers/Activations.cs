@@ -3,13 +3,41 @@ using EdgeFace.Trainer.Kernels;
 
 namespace EdgeFace.Trainer.Layers;
 
-/// <summary>y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.</summary>
-public sealed class ReLU : Layer, ITapeOp
+/// <summary>
+/// y = max(0, x). Backward uses the output: dx += dy where y &gt; 0.
+/// In place (<paramref name="inPlace"/>), y is x itself, values and gradient slot, which saves a tensor and a
+/// memory pass each way: backward then masks the shared gradient where y ≤ 0. Only for an input that nothing
+/// else reads, made by a layer whose backward does not read its own output (convolution, batch norm, linear, add).
+/// </summary>
+public sealed class ReLU(bool inPlace = false) : Layer, ITapeOp
 {
+    private readonly Work _work = new(inPlace);
+
+    public bool InPlace { get; } = inPlace;
+
+    private sealed class Work(bool inPlace) : RangeWork
+    {
+        private Tensor _x, _y;
+        private bool _backward;
+
+        public void Run(Tensor x, Tensor y, bool backward)
+        {
+            (_x, _y, _backward) = (x, y, backward);
+            RunRange(x.Length);
+        }
+
+        protected override void Range(int task, int start, int count)
+        {
+            if (!_backward) ElementwiseOps.Relu(_x.Data.Slice(start, count), _y.Data.Slice(start, count));
+            else if (inPlace) ElementwiseOps.ReluMaskGrad(_y.Data.Slice(start, count), _y.Grad.Slice(start, count));
+            else ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count));
+        }
+    }
+
     public override Tensor Forward(Graph g, Tensor x)
     {
-        var y = g.NewTensor(x.N, x.C, x.H, x.W);
-        ElementwiseOps.Relu(x.Data, y.Data);
+        var y = InPlace ? x : g.NewTensor(x.N, x.C, x.H, x.W);
+        _work.Run(x, y, backward: false);
         g.Record(this, x, y);
         return y;
     }
@@ -17,7 +45,7 @@ public sealed class ReLU : Layer, ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         if (!e.Input.HasGrad) return;
-        ElementwiseOps.ReluBackward(e.Output.Data, e.Output.Grad, e.Input.Grad);
+        _work.Run(e.Input, e.Output, backward: true);
     }
 }
 

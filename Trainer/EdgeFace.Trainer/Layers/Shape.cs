@@ -43,23 +43,43 @@ public sealed class Dropout(float p) : Layer, ITapeOp
 /// <summary>Element-wise sum of two tensors of the same shape; the gradient flows unchanged to both.</summary>
 public sealed class Add : ITapeOp
 {
-    public static readonly Add Instance = new();
+    private readonly Work _work = new();
 
-    public static Tensor Forward(Graph g, Tensor a, Tensor b)
+    private sealed class Work : RangeWork
+    {
+        private Tensor _a, _b, _y;
+        private bool _backward;
+
+        public void Run(Tensor a, Tensor b, Tensor y, bool backward)
+        {
+            (_a, _b, _y, _backward) = (a, b, y, backward);
+            RunRange(y.Length);
+        }
+
+        protected override void Range(int task, int start, int count)
+        {
+            if (!_backward)
+            {
+                ElementwiseOps.Add(_a.Data.Slice(start, count), _b.Data.Slice(start, count), _y.Data.Slice(start, count));
+                return;
+            }
+            var dy = _y.Grad.Slice(start, count);
+            if (_a.HasGrad) ElementwiseOps.AddInto(_a.Grad.Slice(start, count), dy);
+            if (_b.HasGrad) ElementwiseOps.AddInto(_b.Grad.Slice(start, count), dy);
+        }
+    }
+
+    /// <summary>y = a + b; the caller (a residual connection) owns this op instance.</summary>
+    public Tensor Forward(Graph g, Tensor a, Tensor b)
     {
         if (a.N != b.N || a.C != b.C || a.H != b.H || a.W != b.W) throw new ArgumentException($"cannot add {a.Shape} and {b.Shape}");
         var y = g.NewTensor(a.N, a.C, a.H, a.W);
-        ElementwiseOps.Add(a.Data, b.Data, y.Data);
-        g.Record(Instance, a, y, other: b);
+        _work.Run(a, b, y, backward: false);
+        g.Record(this, a, y, other: b);
         return y;
     }
 
-    public void Backward(Graph g, in TapeEntry e)
-    {
-        var dy = e.Output.Grad;
-        if (e.Input.HasGrad) ElementwiseOps.AddInto(e.Input.Grad, dy);
-        if (e.Other.HasGrad) ElementwiseOps.AddInto(e.Other.Grad, dy);
-    }
+    public void Backward(Graph g, in TapeEntry e) => _work.Run(e.Input, e.Other, e.Output, backward: true);
 }
 
 /// <summary>
@@ -68,7 +88,8 @@ public sealed class Add : ITapeOp
 /// </summary>
 public sealed class Residual(Layer body, Layer? shortcut = null, bool reluAfter = false) : Layer
 {
-    private readonly ReLU? _relu = reluAfter ? new ReLU() : null;
+    private readonly ReLU? _relu = reluAfter ? new ReLU(inPlace: true) : null;
+    private readonly Add _add = new();
 
     public Layer Body { get; } = body;
     public Layer? Shortcut { get; } = shortcut;
@@ -79,7 +100,7 @@ public sealed class Residual(Layer body, Layer? shortcut = null, bool reluAfter 
     {
         var main = Body.Forward(g, x);
         var skip = Shortcut is null ? x : Shortcut.Forward(g, x);
-        var y = Add.Forward(g, main, skip);
+        var y = _add.Forward(g, main, skip);
         return _relu is null ? y : _relu.Forward(g, y);
     }
 }

@@ -24,21 +24,3 @@ public sealed record LearningRateSchedule(float BaseLearningRate, int WarmupStep
         };
     }
 }
-
-/// <summary>Global gradient-norm clipping over the flat gradient array.</summary>
-public static class GradientClipping
-{
-    /// <summary>Scales <paramref name="grads"/> so their L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
-    public static float ClipByNorm(Span<float> grads, float maxNorm)
-    {
-        double sq = 0;
-        foreach (var v in grads) sq += (double)v * v;
-        var norm = (float)Math.Sqrt(sq);
-        if (maxNorm > 0 && norm > maxNorm)
-        {
-            var scale = maxNorm / (norm + 1e-6f);
-            foreach (ref var v in grads) v *= scale;
-        }
-        return norm;
-    }
-}

@@ -1,3 +1,4 @@
+using System.Numerics;
 using EdgeFace.Trainer.Engine;
 
 namespace EdgeFace.Trainer.Optimization;
@@ -14,14 +15,38 @@ public abstract class Optimizer
     /// <summary>Flat state arrays, each as long as the parameters; checkpointed and restored in place.</summary>
     public abstract IReadOnlyList<float[]> State { get; }
 
+    private readonly UpdateWork _work;
+
+    protected Optimizer() => _work = new UpdateWork(this);
+
+    /// <summary>One update of every parameter; large tensors are split over the engine's threads.</summary>
     public void Step(ParameterStore p, float learningRate)
     {
         Steps++;
-        foreach (var info in p.Parameters)
-            Update(p.Values.AsSpan(info.Offset, info.Length), p.Grads.AsSpan(info.Offset, info.Length), info.Offset, info.Decays, learningRate);
+        foreach (var info in p.Parameters) _work.Run(p, info, learningRate);
     }
 
+    /// <summary>Updates one contiguous piece of a parameter; <paramref name="offset"/> locates it in the flat state.</summary>
     protected abstract void Update(Span<float> w, ReadOnlySpan<float> g, int offset, bool decays, float lr);
+
+    private sealed class UpdateWork(Optimizer owner) : RangeWork
+    {
+        private ParameterStore _store = null!;
+        private ParameterInfo _info = null!;
+        private float _lr;
+
+        public void Run(ParameterStore store, ParameterInfo info, float lr)
+        {
+            (_store, _info, _lr) = (store, info, lr);
+            RunRange(info.Length);
+        }
+
+        protected override void Range(int task, int start, int count)
+        {
+            var offset = _info.Offset + start;
+            owner.Update(_store.Values.AsSpan(offset, count), _store.Grads.AsSpan(offset, count), offset, _info.Decays, _lr);
+        }
+    }
 }
 
 /// <summary>
@@ -41,7 +66,18 @@ public sealed class SgdOptimizer(int parameterCount, float momentum = 0.9f, bool
     {
         var v = _velocity.AsSpan(offset, w.Length);
         var wd = decays ? WeightDecay : 0f;
-        for (var i = 0; i < w.Length; i++)
+        var i = 0;
+        // Vector lanes do exactly the scalar arithmetic (no fused multiply-add), so results match the tail's.
+        var lanes = Vector<float>.Count;
+        for (; i + lanes <= w.Length; i += lanes)
+        {
+            var wv = new Vector<float>(w.Slice(i));
+            var grad = new Vector<float>(g.Slice(i)) + wd * wv;
+            var vel = Momentum * new Vector<float>(v.Slice(i)) + grad;
+            vel.CopyTo(v.Slice(i));
+            (wv - lr * (Nesterov ? grad + Momentum * vel : vel)).CopyTo(w.Slice(i));
+        }
+        for (; i < w.Length; i++)
         {
             var grad = g[i] + wd * w[i];
             v[i] = Momentum * v[i] + grad;

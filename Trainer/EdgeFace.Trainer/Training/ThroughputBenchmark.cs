@@ -8,10 +8,11 @@ namespace EdgeFace.Trainer.Training;
 
 /// <summary>Settings of a training-throughput measurement, defaults as the PyTorch anchor's.</summary>
 public sealed record BenchmarkOptions(string Architecture, int Batch = 32, int Threads = 1, int Classes = 1000,
-    int Warmup = 3, int Iterations = 3, double MinSeconds = 3.0, int Repeats = 5);
+    int Warmup = 3, int Iterations = 3, double MinSeconds = 3.0, int Repeats = 5, int ProfileSteps = 0);
 
 /// <summary>Images per second of each timed window, with the median and best.</summary>
-public sealed record BenchmarkResult(BenchmarkOptions Options, int BackboneParameters, int HeadParameters, double[] Windows, long ArenaBytes)
+public sealed record BenchmarkResult(BenchmarkOptions Options, int BackboneParameters, int HeadParameters, double[] Windows, long ArenaBytes,
+    StepProfile? Profile)
 {
     public double Median => Windows.Order().ElementAt(Windows.Length / 2);
     public double Best => Windows.Max();
@@ -64,6 +65,16 @@ public static class ThroughputBenchmark
             windows[r] = n * o.Batch / clock.Elapsed.TotalSeconds;
             progress?.Invoke($"{o.Architecture} threads={o.Threads} window {r + 1}/{o.Repeats}: {windows[r]:F2} images/s");
         }
-        return new BenchmarkResult(o, network.BackboneParameterCount, network.HeadParameterCount, windows, step.ArenaFloats * 4);
+        StepProfile? profile = null;
+        if (o.ProfileSteps > 0)
+        {
+            // After the timed windows, so the profiler's bookkeeping never touches the figures above.
+            step.Profile = profile = new StepProfile();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < o.ProfileSteps; i++) { cancel.ThrowIfCancellationRequested(); step.Run(images, labels, 0.01f); }
+            profile.TotalMs = clock.Elapsed.TotalMilliseconds;
+            step.Profile = null;
+        }
+        return new BenchmarkResult(o, network.BackboneParameterCount, network.HeadParameterCount, windows, step.ArenaFloats * 4, profile);
     }
 }

@@ -14,6 +14,7 @@ namespace EdgeFace.Trainer.Training;
 public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer optimizer, Rng dropoutRng)
 {
     private readonly Graph _graph = new(network.Parameters, training: true, needsGrad: true, dropoutRng);
+    private readonly GradientClipping _clipping = new();
 
     public Network Network { get; } = network;
     public EmbeddingLoss Loss { get; } = loss;
@@ -21,6 +22,8 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
     /// <summary>Global gradient norm of the last step, before clipping.</summary>
     public float LastGradNorm { get; private set; }
     public long ArenaFloats => _graph.Arena.Used;
+    /// <summary>When set, each step's per-op times are added to it (benchmarks only).</summary>
+    public StepProfile? Profile { get => _graph.Profile; set => _graph.Profile = value; }
 
     /// <summary>Runs one step on a batch [N, C, H, W] and returns the loss.</summary>
     public float Run(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, float learningRate, float clipNorm = 0f)
@@ -34,7 +37,7 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
         var value = Loss.Forward(_graph, embedding, labels);
         if (!float.IsFinite(value)) throw new EdgeFaceException($"loss became {value} at this step (training diverged); lower the learning rate or enable gradient clipping");
         _graph.Backward();
-        LastGradNorm = GradientClipping.ClipByNorm(p.Grads, clipNorm);
+        LastGradNorm = _clipping.ClipByNorm(p.Grads, clipNorm);
         Optimizer.Step(p, learningRate);
         return value;
     }
