@@ -61,14 +61,14 @@ public sealed class SignatureEnrolmentCliTests
     public void Enrol_warns_about_a_reference_from_another_writer_and_refuses_it_when_asked()
     {
         using var g = new GalleryCliSupport();
-        string[] mixed = [.. References041[..4], SigComp("045/genuine/01_045.png")];
+        string[] mixed = [.. References041[..4], SigComp("047/genuine/01_047.png")];
         var warn = g.Run(["signature", "enroll", "--writer", "041", .. mixed]);
         Assert.True(warn.ExitCode == 0, warn.ToString());
-        Assert.Contains("reference 5 (01_045.png) looks unlike the other 4", warn.Stderr);
+        Assert.Contains("reference 5 (01_047.png) looks unlike the other 4", warn.Stderr);
 
         using var g2 = new GalleryCliSupport();
         GalleryCliSupport.AssertOneLineError(g2.Run(["signature", "enroll", "--writer", "041", "--refuse-inconsistent", .. mixed]),
-            "edgeface signature enroll: writer '041' not enrolled: reference 5 (01_045.png) looks unlike the other 4");
+            "edgeface signature enroll: writer '041' not enrolled: reference 5 (01_047.png) looks unlike the other 4");
         Assert.False(File.Exists(g2.Gallery), "a refused enrolment writes nothing");
     }
 
