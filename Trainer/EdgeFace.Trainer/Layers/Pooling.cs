@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using EdgeFace.Trainer.Engine;
 using EdgeFace.Trainer.Kernels;
 
@@ -7,8 +6,8 @@ namespace EdgeFace.Trainer.Layers;
 
 /// <summary>
 /// Max over K×K windows (padding never wins). Forward keeps each output's arg-max (a plane offset) in the
-/// tape's saved scratch, so backward is a plain scatter. Selection is branch-free (vector selects, then mask
-/// arithmetic): a data-dependent branch per tap mispredicts about half the time on real activations.
+/// tape's saved scratch, so backward is a plain scatter. Selection uses vector compares and selects: a
+/// data-dependent branch per tap mispredicts about half the time on real activations.
 /// </summary>
 public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITapeOp
 {
