@@ -28,7 +28,8 @@ public sealed class SignatureTrainingTests
           "augmentation": "signatures",
           "optimizer": { "type": "adamw", "learning_rate": 0.001 },
           "steps": 2, "threads": 2, "checkpoint_every": 2, "seed": 3,
-          "output": "{{dir.File("run")}}"
+          "output": "{{dir.File("run")}}",
+          "provenance": { "license": "test licence", "source": "test reproduce command" }
         }
         """, "test") with { Output = dir.File("run") };
 
@@ -66,6 +67,9 @@ public sealed class SignatureTrainingTests
         var export = RunExporter.Export(new RunFolder(config.Output), dir.File("models"), "test", id: "signature-parity-test");
         Assert.True(export.Check.Passed);
         Assert.Equal(ModelTask.SignatureEmbedder, export.Manifest.Task);
+        // The config's provenance, not this machine's paths, goes into the manifest.
+        Assert.Equal("test licence", export.Manifest.License);
+        Assert.Equal("test reproduce command", export.Manifest.Source);
 
         // The Runtime's way in: model search path, manifest, its own cleaner.
         using var model = SignatureModel.Open(null, [dir.File("models")]);

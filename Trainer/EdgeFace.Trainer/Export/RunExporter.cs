@@ -70,8 +70,9 @@ public static class RunExporter
             Metric = Metric.Cosine,
             Thresholds = new Dictionary<string, CalibratedThreshold> { ["default"] = threshold },
             // The folder name only: an absolute path would leak the training machine's layout into a shipped manifest.
-            License = $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} (identities {config.Data.Train}); the training data's terms apply",
-            Source = $"{command}; config: {config.ToJson().ReplaceLineEndings(" ")}",
+            License = config.Provenance?.License
+                      ?? $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} (identities {config.Data.Train}); the training data's terms apply",
+            Source = config.Provenance?.Source ?? $"{command}; config: {config.ToJson().ReplaceLineEndings(" ")}",
             Notes = $"{config.Architecture}, {config.Loss.Type} loss, {checkpoint.Step} steps; validation {separation}",
         };
         var manifestPath = Path.Combine(outDir, id + ModelManifest.FileSuffix);

@@ -33,6 +33,17 @@ public sealed record TrainConfig
     public int CheckpointEvery { get; init; } = 200;
     /// <summary>Run folder (checkpoints, curves, exported model). Relative paths are relative to the config file.</summary>
     public string Output { get; init; } = "";
+    /// <summary>What an exported manifest says about the model's origin; without it the export writes a generic
+    /// licence line and its own command line, which hold this machine's paths.</summary>
+    public ProvenanceConfig? Provenance { get; init; }
+
+    public sealed record ProvenanceConfig
+    {
+        /// <summary>The manifest's <c>license</c>: the terms the weights come with.</summary>
+        public string? License { get; init; }
+        /// <summary>The manifest's <c>source</c>: the command that reproduces the model.</summary>
+        public string? Source { get; init; }
+    }
 
     public sealed record InputConfig
     {
