@@ -9,9 +9,11 @@ internal readonly struct ColumnPhases
 {
     public readonly int Stride, PhaseWidth, RowStride;
     public readonly long PlaneSize;
+    private readonly int _width, _pad, _kernel;
 
     public ColumnPhases(in ConvShape s)
     {
+        (_width, _pad, _kernel) = (s.InW, s.PadW, s.KernelW);
         Stride = s.StrideW;
         PhaseWidth = (s.InW + Stride - 1) / Stride;
         RowStride = Stride == 1 ? s.InW : Stride * PhaseWidth;
@@ -19,6 +21,15 @@ internal readonly struct ColumnPhases
     }
 
     public bool IsIdentity => Stride == 1;
+
+    /// <summary>Where kernel column <paramref name="kx"/> reads: output column x reads slot x + Shift of the phase row
+    /// that starts Offset floats into a row; only slots [0, Slots) hold real input columns (the rest is padding).</summary>
+    public (int Offset, int Shift, int Slots) Tap(int kx)
+    {
+        // Input column x·SW + (kx − PW) = SW·(x + shift) + phase, with 0 ≤ phase < SW.
+        var shift = Math.DivRem(kx - _pad + Stride * _kernel, Stride, out var phase) - _kernel;
+        return (phase * PhaseWidth, shift, (_width - phase + Stride - 1) / Stride);
+    }
 
     /// <summary>Deals <paramref name="planes"/> consecutive H×W planes from <paramref name="src"/> into <paramref name="dst"/>
     /// (PlaneSize floats each), split over the pool by plane. Slots past a short phase's end are never read.</summary>

@@ -1,8 +1,7 @@
 namespace EdgeFace.Trainer.Kernels;
 
-/// <summary>One convolution pass spread over the pool by image×group (or plane / channel for depthwise, in a few
-/// contiguous runs of items per thread: one pool task per depthwise plane, thousands of them, made the threads
-/// contend on the task counter). Cached per thread and path so calls allocate nothing.</summary>
+/// <summary>One convolution pass spread over the pool by image×group (or plane / channel for depthwise, through
+/// <see cref="KernelParallelChunks"/>). Cached per thread and path so calls allocate nothing.</summary>
 internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
@@ -12,7 +11,6 @@ internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
     private bool _depthwise;
     private ConvShape _shape;
     private float* _x, _y, _z, _result;
-    private int _items, _tasks;
 
     /// <summary>Runs <paramref name="items"/> tasks; x, y, z are the pass's inputs in entry-point order, result its output.</summary>
     public static void Run(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items, bool depthwise = false)
@@ -22,12 +20,11 @@ internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
         work._depthwise = depthwise;
         work._shape = s;
         work._x = x; work._y = y; work._z = z; work._result = result;
-        work._items = items;
-        // Dense images are big tasks: one each balances best. Depthwise planes are tiny: a few runs per thread.
-        work._tasks = depthwise ? Math.Min(items, 4 * KernelThreads.Count) : items;
         try
         {
-            KernelParallel.For(work._tasks, work);
+            // Dense images are big tasks: one each balances best. Depthwise planes are tiny: a few runs per thread.
+            if (depthwise) KernelParallelChunks.For(items, work);
+            else KernelParallel.For(items, work);
         }
         finally
         {
@@ -35,13 +32,9 @@ internal sealed unsafe class ConvWork<TOps, TV> : IParallelWork
         }
     }
 
-    public void Execute(int task)
+    public void Execute(int item)
     {
-        var end = (int)((long)_items * (task + 1) / _tasks);
-        for (var item = (int)((long)_items * task / _tasks); item < end; item++)
-        {
-            if (_depthwise) DepthwiseConv<TOps, TV>.Item(_mode, _shape, _x, _y, _z, _result, item);
-            else ImplicitGemmConv<TOps, TV>.Item(_mode, _shape, _x, _y, _z, _result, item, parallel: false);
-        }
+        if (_depthwise) DepthwiseConv<TOps, TV>.Item(_mode, _shape, _x, _y, _z, _result, item);
+        else ImplicitGemmConv<TOps, TV>.Item(_mode, _shape, _x, _y, _z, _result, item, parallel: false);
     }
 }

@@ -12,8 +12,9 @@ namespace EdgeFace.Trainer.Kernels;
 internal readonly unsafe struct Im2colPanelSource : IPanelSource
 {
     private readonly float* _image;
-    private readonly long _imageStride, _planeSize;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _rowStride, _phaseWidth;
+    private readonly long _imageStride;
+    private readonly ColumnPhases _phases;
+    private readonly int _h, _kh, _kw, _sh, _ph, _oh, _ow;
 
     /// <param name="image">Channel 0 of the group in the first image, in <paramref name="phases"/>' layout;
     /// later images follow every <paramref name="imageStride"/> floats.</param>
@@ -21,8 +22,8 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
     {
         _image = image;
         _imageStride = imageStride;
-        (_planeSize, _rowStride, _phaseWidth) = (phases.PlaneSize, phases.RowStride, phases.PhaseWidth);
-        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
+        _phases = phases;
+        (_h, _kh, _kw, _sh, _ph, _oh, _ow) = (s.InH, s.KernelH, s.KernelW, s.StrideH, s.PadH, s.OutH, s.OutW);
     }
 
     /// <summary>Ints per segment of a panel: lane offset, length, image, first input row (before the tap), first output column.</summary>
@@ -43,16 +44,14 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
             int ic = p0 / taps, ky = p0 % taps / _kw, kx = p0 % _kw;
             for (var p = 0; p < kc; p++, d += panel)
             {
-                // Output column x reads input column x·SW + (kx − PW): phase (kx − PW) mod SW, slot x + ⌊(kx − PW) / SW⌋.
-                var shift = Math.DivRem(kx - _pw + _sw * _kw, _sw, out var phase) - _kw;
-                var slots = (_w - phase + _sw - 1) / _sw;
-                var plane = _image + ic * _planeSize + phase * _phaseWidth;
+                var (offset, shift, slots) = _phases.Tap(kx);
+                var plane = _image + ic * _phases.PlaneSize + offset;
                 for (var i = 0; i < segmentCount; i++)
                 {
                     var e = segments + SegmentInts * i;
                     var iy = e[3] + ky;
                     if ((uint)iy >= (uint)_h) new Span<float>(d + e[0], e[1]).Clear();
-                    else CopyRun(d + e[0], plane + e[2] * _imageStride + (long)iy * _rowStride, e[4] + shift, slots, e[1]);
+                    else CopyRun(d + e[0], plane + e[2] * _imageStride + (long)iy * _phases.RowStride, e[4] + shift, slots, e[1]);
                 }
                 for (var o = n; o < panel; o++) d[o] = 0;
                 if (++kx == _kw) { kx = 0; if (++ky == _kh) { ky = 0; ic++; } }

@@ -14,8 +14,9 @@ namespace EdgeFace.Trainer.Kernels;
 internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
 {
     private readonly float* _group;
-    private readonly long _imageStride, _planeSize;
-    private readonly int _h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow, _rowStride, _phaseWidth;
+    private readonly long _imageStride;
+    private readonly ColumnPhases _phases;
+    private readonly int _h, _kh, _kw, _sh, _ph, _oh, _ow;
 
     /// <param name="group">Image 0, channel 0 of the group, in <paramref name="phases"/>' layout; images follow every
     /// <paramref name="imageStride"/> floats.</param>
@@ -23,8 +24,8 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
     {
         _group = group;
         _imageStride = imageStride;
-        (_planeSize, _rowStride, _phaseWidth) = (phases.PlaneSize, phases.RowStride, phases.PhaseWidth);
-        (_h, _w, _kh, _kw, _sh, _sw, _ph, _pw, _oh, _ow) = (s.InH, s.InW, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.PadH, s.PadW, s.OutH, s.OutW);
+        _phases = phases;
+        (_h, _kh, _kw, _sh, _ph, _oh, _ow) = (s.InH, s.KernelH, s.KernelW, s.StrideH, s.PadH, s.OutH, s.OutW);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -49,8 +50,8 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
     {
         var taps = _kh * _kw;
         int ic = j / taps, ky = j % taps / _kw, kx = j % _kw;
-        var shift = Math.DivRem(kx - _pw + _sw * _kw, _sw, out var phase) - _kw;
-        return (ic * _planeSize + phase * _phaseWidth, ky, shift, (_w - phase + _sw - 1) / _sw);
+        var (offset, shift, slots) = _phases.Tap(kx);
+        return (ic * _phases.PlaneSize + offset, ky, shift, slots);
     }
 
     /// <summary>col[q·panel] = element(j, p0 + q) for q &lt; kc, walking output-row runs.</summary>
@@ -93,8 +94,8 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
                 int a0 = x + s0, a1 = x + s1, a2 = x + s2, a3 = x + s3;
                 var lo = Math.Clamp(-Math.Min(Math.Min(a0, a1), Math.Min(a2, a3)), 0, len);
                 var hi = Math.Max(lo, Math.Min(len, Math.Min(Math.Min(n0 - a0, n1 - a1), Math.Min(n2 - a2, n3 - a3))));
-                float* r0 = image + c0 + (long)iy0 * _rowStride + a0, r1 = image + c1 + (long)iy1 * _rowStride + a1;
-                float* r2 = image + c2 + (long)iy2 * _rowStride + a2, r3 = image + c3 + (long)iy3 * _rowStride + a3;
+                float* r0 = image + c0 + (long)iy0 * _phases.RowStride + a0, r1 = image + c1 + (long)iy1 * _phases.RowStride + a1;
+                float* r2 = image + c2 + (long)iy2 * _phases.RowStride + a2, r3 = image + c3 + (long)iy3 * _phases.RowStride + a3;
                 if (hi > lo) TransposePacker.PackFour(target + lo * panel, panel, r0 + lo, r1 + lo, r2 + lo, r3 + lo, hi - lo);
                 for (var q = 0; q < len; q++)
                 {
@@ -127,7 +128,7 @@ internal readonly unsafe struct Im2colTransposedPanelSource : IPanelSource
             for (var q = 0; q < len; q++) target[q * panel] = 0;
             return;
         }
-        var row = phasePlane + (long)iy * _rowStride;
+        var row = phasePlane + (long)iy * _phases.RowStride;
         for (var q = 0; q < len; q++, slot0++) target[q * panel] = (uint)slot0 < (uint)slots ? row[slot0] : 0;
     }
 }
