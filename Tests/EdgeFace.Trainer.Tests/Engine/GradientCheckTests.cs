@@ -150,4 +150,13 @@ public class GradientCheckTests
 
     [Fact]
     public void Triplet_semi_hard() => CheckLoss((_, _) => new TripletLoss(margin: 0.5f, TripletMining.SemiHard), PkLabels, 5);
+
+    /// <summary>P×K genuine samples followed by negative-only skilled forgeries (label −1 − writer) of writers 0 and 1.</summary>
+    private static readonly int[] PkWithForgeries = [0, 0, 1, 1, 2, 2, -1, -2];
+
+    [Theory]
+    [InlineData(TripletMining.BatchHard)]
+    [InlineData(TripletMining.SemiHard)]
+    public void Triplet_with_own_forgery_terms(TripletMining mining) =>
+        CheckLoss((_, _) => new TripletLoss(margin: 0.5f, mining, forgeryMargin: 0.7f), PkWithForgeries, 5);
 }

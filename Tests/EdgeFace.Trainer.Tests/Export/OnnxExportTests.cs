@@ -29,9 +29,51 @@ public class OnnxExportTests
         Randomize(net.Parameters);
         var onnx = OnnxExporter.ToOnnx(net);
         var real = GradientChecker.RandomInput(2 * net.InputLength, 9, 2f);
-        var check = ExportVerifier.Verify(net, onnx, real, 2);
+        var check = ExportVerifier.Verify(new ExportedNetworks([net]), onnx, real, 2);
         Assert.True(check.Passed, $"max |diff| {check.MaxAbsDifference} (max |y| {check.MaxReference}), normalised {check.MaxNormalizedDifference}");
         Assert.True(check.MaxReference > 0.01);
+    }
+
+    [Fact]
+    public void Seed_ensemble_exports_as_one_model_whose_cosine_is_the_mean_of_the_members()
+    {
+        var members = new[] { 5UL, 6UL, 7UL }.Select(seed =>
+        {
+            var net = ArchitectureFactory.Create("signet-small", 16, new Rng(seed), (1, 80, 100));
+            net.Parameters.Seal();
+            Randomize(net.Parameters);
+            return net;
+        }).ToArray();
+        var ensemble = new ExportedNetworks(members);
+        Assert.Equal(48, ensemble.EmbeddingSize);
+        var onnx = OnnxExporter.ToOnnx(ensemble);
+        var images = GradientChecker.RandomInput(2 * ensemble.InputLength, 9, 2f);
+        var check = ExportVerifier.Verify(ensemble, onnx, images, 2);
+        Assert.True(check.Passed, $"max |diff| {check.MaxAbsDifference}, normalised {check.MaxNormalizedDifference}");
+
+        var whole = ExportVerifier.RunOnnx(onnx, images, 2, ensemble);
+        var memberCosines = members.Select(m =>
+        {
+            var e = ExportVerifier.RunOnnx(OnnxExporter.ToOnnx(m), images, 2, new ExportedNetworks([m]));
+            return Cosine(e.AsSpan(0, 16), e.AsSpan(16, 16));
+        }).ToArray();
+        Assert.Equal(memberCosines.Average(), Cosine(whole.AsSpan(0, 48), whole.AsSpan(48, 48)), 4);
+    }
+
+    [Fact]
+    public void Ensemble_members_must_share_architecture_and_sizes()
+    {
+        var a = ArchitectureFactory.Create("signet-small", 16, new Rng(1), (1, 80, 100));
+        var b = ArchitectureFactory.Create("signet-small", 32, new Rng(2), (1, 80, 100));
+        var e = Assert.Throws<EdgeFace.Runtime.EdgeFaceException>(() => new ExportedNetworks([a, b]));
+        Assert.Contains("must share", e.Message);
+    }
+
+    private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        double xy = 0, xx = 0, yy = 0;
+        for (var i = 0; i < x.Length; i++) { xy += x[i] * (double)y[i]; xx += x[i] * (double)x[i]; yy += y[i] * (double)y[i]; }
+        return xy / Math.Sqrt(xx * yy);
     }
 
     [Fact]

@@ -89,4 +89,64 @@ public sealed class SignatureTrainingTests
             for (var i = 0; i < runtime.Length; i++) Assert.True(Math.Abs(runtime[i] - reference[i]) <= 1e-4, $"{file} [{i}]: {runtime[i]} vs {reference[i]}");
         }
     }
+
+    /// <summary>
+    /// A seed ensemble the way the shipped model is built: the same config trained under two seeds (`train --seed
+    /// --output`), exported with two `--run`s into one ONNX model that the Runtime loads like any other.
+    /// </summary>
+    [Fact]
+    public void Seed_ensemble_through_the_cli_loads_in_the_runtime_and_matches_the_engine()
+    {
+        using var dir = new TempDir();
+        var configFile = dir.File("config.json");
+        File.WriteAllText(configFile, Config(dir).ToJson());
+        foreach (var seed in new[] { "4", "9" })
+        {
+            var train = CliProcess.Run("edgeface-train", ["train", "--config", configFile, "--seed", seed, "--output", dir.File("run-" + seed)]);
+            Assert.True(train.ExitCode == 0, train.ToString());
+        }
+        var export = CliProcess.Run("edgeface-train",
+            ["export", "--run", dir.File("run-4"), "--run", dir.File("run-9"), "--out", dir.File("models"), "--id", "signature-ensemble-test"]);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var manifest = ModelManifest.Load(Path.Combine(dir.File("models"), "signature-ensemble-test" + ModelManifest.FileSuffix));
+        Assert.Equal(64, manifest.Output?.Size);
+        Assert.Contains("ensemble of 2", manifest.Notes ?? "");
+
+        using var model = SignatureModel.Open(null, [dir.File("models")]);
+        var members = new[] { "run-4", "run-9" }.Select(r => TrainedModel.Load(new RunFolder(dir.File(r))).Model.Network).ToArray();
+        Assert.NotEqual(members[0].Parameters.Values.ToArray(), members[1].Parameters.Values.ToArray());
+        var engine = new ExportedNetworks(members);
+        using var cleaner = new SignatureCleaner();
+        var canvas = new float[SignatureCleaner.PixelCount];
+        var runtime = model.EmbedFile(cleaner, Directory.GetFiles(Path.Combine(SigComp, "041", "genuine"), "*.png")[0], canvas);
+        var reference = engine.Embed(canvas, 1);
+        Assert.Equal(64, runtime.Length);
+        // Each member is unit length, so the whole is √2 long before the Runtime's own normalisation.
+        for (var i = 0; i < 64; i++) Assert.True(Math.Abs(runtime[i] - reference[i] / Math.Sqrt(2)) <= 1e-4, $"[{i}]: {runtime[i]} vs {reference[i] / Math.Sqrt(2)}");
+    }
+
+    [Fact]
+    public void Ensemble_of_one_seed_twice_or_of_two_recipes_is_refused()
+    {
+        using var dir = new TempDir();
+        var configFile = dir.File("config.json");
+        File.WriteAllText(configFile, Config(dir).ToJson());
+        var other = dir.File("other.json");
+        File.WriteAllText(other, (Config(dir) with { Steps = 3 }).ToJson());
+        foreach (var (file, run, seed) in new[] { (configFile, "a", "4"), (configFile, "b", "4"), (other, "c", "5") })
+            Assert.Equal(0, CliProcess.Run("edgeface-train", ["train", "--config", file, "--seed", seed, "--output", dir.File(run)]).ExitCode);
+
+        var same = CliProcess.Run("edgeface-train", ["export", "--run", dir.File("a"), "--run", dir.File("b"), "--out", dir.File("models")]);
+        Assert.Equal(2, same.ExitCode);
+        Assert.Contains("same seed 4", same.Stderr);
+        var mixed = CliProcess.Run("edgeface-train", ["export", "--run", dir.File("a"), "--run", dir.File("c"), "--out", dir.File("models")]);
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("not the same recipe", mixed.Stderr);
+        Assert.Single(mixed.Stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("models")));
+
+        var badSeed = CliProcess.Run("edgeface-train", ["train", "--config", configFile, "--seed", "-3", "--output", dir.File("d")]);
+        Assert.Equal(2, badSeed.ExitCode);
+        Assert.Contains("--seed must be a non-negative integer", badSeed.Stderr);
+    }
 }

@@ -21,20 +21,20 @@ public sealed record ExportCheck(int RandomInputs, int RealInputs, double MaxAbs
 /// </summary>
 public static class ExportVerifier
 {
-    public static ExportCheck Verify(Network network, byte[] onnx, ReadOnlySpan<float> realImages, int realCount, int randomCount = 4)
+    public static ExportCheck Verify(ExportedNetworks networks, byte[] onnx, ReadOnlySpan<float> realImages, int realCount, int randomCount = 4)
     {
         var rng = new Rng(2024);
-        var random = new float[randomCount * network.InputLength];
+        var random = new float[randomCount * networks.InputLength];
         for (var i = 0; i < random.Length; i++) random[i] = rng.Normal();
-        var all = new float[(randomCount + realCount) * network.InputLength];
+        var all = new float[(randomCount + realCount) * networks.InputLength];
         random.CopyTo(all, 0);
-        realImages[..(realCount * network.InputLength)].CopyTo(all.AsSpan(random.Length));
+        realImages[..(realCount * networks.InputLength)].CopyTo(all.AsSpan(random.Length));
         var count = randomCount + realCount;
 
-        var expected = new EvalEmbedder(network).Embed(all, count);
-        var actual = RunOnnx(onnx, all, count, network);
+        var expected = networks.Embed(all, count);
+        var actual = RunOnnx(onnx, all, count, networks);
         double maxDiff = 0, maxRef = 0, maxNormDiff = 0;
-        var d = network.EmbeddingSize;
+        var d = networks.EmbeddingSize;
         for (var n = 0; n < count; n++)
         {
             var e = expected.AsSpan(n * d, d); var a = actual.AsSpan(n * d, d);
@@ -52,16 +52,17 @@ public static class ExportVerifier
     }
 
     /// <summary>Embeds with ONNX Runtime, one batch of all inputs.</summary>
-    public static float[] RunOnnx(byte[] onnx, float[] inputs, int count, Network network)
+    public static float[] RunOnnx(byte[] onnx, float[] inputs, int count, ExportedNetworks networks)
     {
+        var network = networks.First;
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(onnx, options);
         var tensor = new DenseTensor<float>(inputs.AsMemory(0, count * network.InputLength),
             [count, network.InputChannels, network.InputHeight, network.InputWidth]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
         var output = results.First(r => r.Name == OnnxExporter.OutputName).AsTensor<float>();
-        if (output.Length != (long)count * network.EmbeddingSize)
-            throw new EdgeFaceException($"exported model produced {output.Length} values for {count} inputs, expected {count * network.EmbeddingSize}");
+        if (output.Length != (long)count * networks.EmbeddingSize)
+            throw new EdgeFaceException($"exported model produced {output.Length} values for {count} inputs, expected {count * networks.EmbeddingSize}");
         return output.ToArray();
     }
 }

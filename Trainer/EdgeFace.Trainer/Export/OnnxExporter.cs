@@ -15,18 +15,33 @@ public static class OnnxExporter
     public const string InputName = "input";
     public const string OutputName = "embedding";
 
-    public static byte[] ToOnnx(Network network, string docString = "")
+    public static byte[] ToOnnx(Network network, string docString = "") => ToOnnx(new ExportedNetworks([network]), docString);
+
+    /// <summary>
+    /// One network as its raw output; an ensemble as every member on the same input, each L2-normalised, concatenated
+    /// along the features (member i's values and nodes are named with the prefix <c>m{i}_</c>).
+    /// </summary>
+    public static byte[] ToOnnx(ExportedNetworks networks, string docString = "")
     {
-        var b = new OnnxGraphBuilder(network.Architecture) { DocString = docString, ProducerVersion = "1" };
-        var x = b.Input(InputName, "batch", network.InputChannels, network.InputHeight, network.InputWidth);
-        var state = new EmitState(b, network.Parameters);
-        var (y, rank) = state.Emit(network.Body, x, 4);
-        if (rank != 2) y = b.Flatten(y, 1, "flatten_out");
-        b.Output(y, OutputName, "batch", network.EmbeddingSize);
+        var first = networks.First;
+        var graphName = networks.IsEnsemble ? $"{first.Architecture}-ensemble-{networks.Members.Count}" : first.Architecture;
+        var b = new OnnxGraphBuilder(graphName) { DocString = docString, ProducerVersion = "1" };
+        var x = b.Input(InputName, "batch", first.InputChannels, first.InputHeight, first.InputWidth);
+        var outputs = new List<string>();
+        for (var m = 0; m < networks.Members.Count; m++)
+        {
+            var prefix = networks.IsEnsemble ? $"m{m + 1}_" : "";
+            var member = networks.Members[m];
+            var (y, rank) = new EmitState(b, member.Parameters, prefix).Emit(member.Body, x, 4);
+            if (rank != 2) y = b.Flatten(y, 1, prefix + "flatten_out");
+            outputs.Add(networks.IsEnsemble ? b.L2Normalize(y, 1, prefix + "l2norm") : y);
+        }
+        var output = networks.IsEnsemble ? b.Node("Concat", outputs, [OnnxAttribute.Int("axis", 1)], "ensemble_concat") : outputs[0];
+        b.Output(output, OutputName, "batch", networks.EmbeddingSize);
         return b.ToBytes();
     }
 
-    private sealed class EmitState(OnnxGraphBuilder b, ParameterStore p)
+    private sealed class EmitState(OnnxGraphBuilder b, ParameterStore p, string prefix)
     {
         public (string Value, int Rank) Emit(Layer layer, string x, int rank)
         {
@@ -74,7 +89,7 @@ public static class OnnxExporter
             var name = conv.Weight.Name[..^".weight".Length];
             var wName = Init(name + ".weight", [conv.OutChannels, conv.InChannels / conv.Groups, conv.Kernel, conv.Kernel], w);
             var bName = bias is null ? null : Init(name + ".bias", [conv.OutChannels], bias);
-            return b.Conv(x, wName, bName, conv.Kernel, conv.Kernel, conv.Stride, conv.Stride, conv.Pad, conv.Pad, conv.Groups, name: name);
+            return b.Conv(x, wName, bName, conv.Kernel, conv.Kernel, conv.Stride, conv.Stride, conv.Pad, conv.Pad, conv.Groups, name: prefix + name);
         }
 
         private string EmitLinear(Linear linear, BatchNorm? bn, string x, ref int rank)
@@ -84,7 +99,7 @@ public static class OnnxExporter
             var name = linear.Weight.Name[..^".weight".Length];
             var wName = Init(name + ".weight", [linear.OutFeatures, linear.InFeatures], w);
             var bName = bias is null ? null : Init(name + ".bias", [linear.OutFeatures], bias);
-            return b.Gemm(x, wName, bName, transB: true, name: name);
+            return b.Gemm(x, wName, bName, transB: true, name: prefix + name);
         }
 
         /// <summary>Folds eval-mode BN (running statistics) into weight rows [Out, ...] and bias [Out].</summary>
@@ -104,6 +119,7 @@ public static class OnnxExporter
             return (weight, folded);
         }
 
-        private string Init(string name, long[] dims, ReadOnlySpan<float> data) => b.Initializer(b.UniqueName(name), dims, data);
+        private string Init(string name, long[] dims, ReadOnlySpan<float> data) =>
+            b.Initializer(b.UniqueName(prefix + name), dims, data);
     }
 }

@@ -25,11 +25,22 @@ public static class RunExporter
 
     /// <param name="id">Model id, also the file stem (default edgeface-ARCHITECTURE-DIM); letters, digits, '.', '_' and '-'.</param>
     public static ExportResult Export(RunFolder folder, string outDir, string command, Action<string>? progress = null, string? id = null)
+        => Export([folder], outDir, command, progress, id);
+
+    /// <summary>
+    /// Several runs make one ensemble model (<see cref="ExportedNetworks"/>). They must be the same recipe: the
+    /// same architecture, input, loss, data and steps; only the seed (and output folder) may differ.
+    /// </summary>
+    public static ExportResult Export(IReadOnlyList<RunFolder> folders, string outDir, string command, Action<string>? progress = null, string? id = null)
     {
+        if (folders.Count == 0) throw new EdgeFaceException("export needs at least one --run");
         if (id is not null && (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
             throw new EdgeFaceException($"model id '{id}' may only hold letters, digits, '.', '_' and '-'");
-        var (model, checkpoint) = TrainedModel.Load(folder);
+        var loaded = folders.Select(TrainedModel.Load).ToArray();
+        var (model, checkpoint) = loaded[0];
         var config = model.Config;
+        for (var i = 1; i < loaded.Length; i++) RequireSameRecipe(folders[0], config, folders[i], loaded[i].Model.Config);
+        var networks = new ExportedNetworks(loaded.Select(l => l.Model.Network).ToArray());
         var network = model.Network;
         var selection = config.Data.Validation is { } v ? IdentitySelection.Parse(v) : IdentitySelection.Parse(config.Data.Train).Complement();
         var input = RunModel.InputOf(config);
@@ -41,13 +52,17 @@ public static class RunExporter
         var images = new float[count * network.InputLength];
         for (var i = 0; i < count; i++) data.Loader.Load(validation, usable[i], images.AsSpan(i * network.InputLength, network.InputLength));
         var labels = usable.Select(i => validation.Samples[i].Label).ToArray();
-        progress?.Invoke($"embedding {count} validation images of {validation.Identities.Count} held-out identities ({selection})");
-        var embeddings = new EvalEmbedder(network).Embed(images, count);
-        var separation = EmbeddingSeparation.Measure(embeddings, labels, network.EmbeddingSize);
+        progress?.Invoke($"embedding {count} validation images of {validation.Identities.Count} held-out identities ({selection})"
+                         + (networks.IsEnsemble ? $" with an ensemble of {networks.Members.Count} networks" : ""));
+        var embeddings = networks.Embed(images, count);
+        var separation = EmbeddingSeparation.Measure(embeddings, labels, networks.EmbeddingSize);
         progress?.Invoke($"validation: {separation}");
 
-        var onnx = OnnxExporter.ToOnnx(network, $"EdgeFace {config.Architecture}, step {checkpoint.Step}");
-        var check = ExportVerifier.Verify(network, onnx, images, Math.Min(count, 8));
+        var what = networks.IsEnsemble
+            ? $"EdgeFace {config.Architecture}, ensemble of {networks.Members.Count} seeds ({string.Join(", ", loaded.Select(l => l.Model.Config.Seed))}), step {checkpoint.Step}"
+            : $"EdgeFace {config.Architecture}, step {checkpoint.Step}";
+        var onnx = OnnxExporter.ToOnnx(networks, what);
+        var check = ExportVerifier.Verify(networks, onnx, images, Math.Min(count, 8));
         if (!check.Passed)
             throw new EdgeFaceException(FormattableString.Invariant(
                 $"export check failed: ONNX Runtime differs from the engine by {check.MaxAbsDifference:G3} (outputs up to {check.MaxReference:G3}; normalised {check.MaxNormalizedDifference:G3}); nothing was written"));
@@ -66,19 +81,28 @@ public static class RunExporter
             File = Path.GetFileName(onnxPath),
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
             Input = input,
-            Output = new ModelOutput { Name = OnnxExporter.OutputName, Size = network.EmbeddingSize, Normalized = false },
+            Output = new ModelOutput { Name = OnnxExporter.OutputName, Size = networks.EmbeddingSize, Normalized = false },
             Metric = Metric.Cosine,
             Thresholds = new Dictionary<string, CalibratedThreshold> { ["default"] = threshold },
             // The folder name only: an absolute path would leak the training machine's layout into a shipped manifest.
             License = config.Provenance?.License
                       ?? $"trained by EdgeFace on {Path.GetFileName(config.Data.Root.TrimEnd('/'))} (identities {config.Data.Train}); the training data's terms apply",
             Source = config.Provenance?.Source ?? $"{command}; config: {config.ToJson().ReplaceLineEndings(" ")}",
-            Notes = $"{config.Architecture}, {config.Loss.Type} loss, {checkpoint.Step} steps; validation {separation}",
+            Notes = (networks.IsEnsemble ? $"ensemble of {networks.Members.Count} × " : "") + $"{config.Architecture}, {config.Loss.Type} loss, {checkpoint.Step} steps; validation {separation}",
         };
         var manifestPath = Path.Combine(outDir, id + ModelManifest.FileSuffix);
         try { manifest.Save(manifestPath); }
         catch (IOException e) when (Runtime.Cli.CliHost.IsDiskFull(e)) { throw new EdgeFaceException($"disk full while writing {manifestPath}", e); }
         return new ExportResult(onnxPath, manifestPath, manifest, separation, check);
+    }
+
+    private static void RequireSameRecipe(RunFolder firstRun, TrainConfig first, RunFolder run, TrainConfig other)
+    {
+        // Compare everything but what legitimately differs between members.
+        var a = (first with { Seed = 0, Threads = 0, Output = "", Provenance = null }).ToJson();
+        var b = (other with { Seed = 0, Threads = 0, Output = "", Provenance = null }).ToJson();
+        if (a != b) throw new EdgeFaceException($"{run.Path} is not the same recipe as {firstRun.Path} (ensemble members may differ only in seed and threads)");
+        if (first.Seed == other.Seed) throw new EdgeFaceException($"{run.Path} and {firstRun.Path} have the same seed {first.Seed}; ensemble members need different seeds");
     }
 
     /// <summary>The threshold for FAR 1e-3 when there are enough impostor pairs to measure it, else the EER point.</summary>

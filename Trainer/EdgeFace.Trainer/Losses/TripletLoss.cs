@@ -18,11 +18,15 @@ public enum TripletMining
 /// the batch's own indices, so one shared-weight forward pass embeds every anchor, positive and negative.
 /// A negative label marks a negative-only sample (a skilled forgery aimed at a batch identity): it is never an
 /// anchor, and it is a negative for every anchor because no anchor shares its label.
+/// With a <see cref="ForgeryMargin"/>, every mined triplet gets a twin whose negative is the nearest skilled
+/// forgery of the anchor's own writer (label −1 − writer): general mining seldom picks the one negative that the
+/// verification task is about, because other writers' signatures are often nearer.
 /// </summary>
-public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = TripletMining.BatchHard) : EmbeddingLoss
+public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = TripletMining.BatchHard, float? forgeryMargin = null) : EmbeddingLoss
 {
     public float Margin { get; } = margin;
     public TripletMining Mining { get; } = mining;
+    public float? ForgeryMargin { get; } = forgeryMargin;
     public override string Name => Mining == TripletMining.BatchHard ? "triplet-batch-hard" : "triplet-semi-hard";
 
     public override float Forward(Graph g, Tensor embedding, ReadOnlySpan<int> labels)
@@ -36,7 +40,7 @@ public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = Trip
         double total = 0;
         var count = 0;
         // Loss terms are collected first so each gradient can be divided by the final count.
-        var terms = g.Scratch(3 * n * n).Data;
+        var terms = g.Scratch(3 * n * n * (ForgeryMargin is null ? 1 : 2)).Data;
         var termCount = 0;
         for (var a = 0; a < n; a++)
         {
@@ -53,6 +57,7 @@ public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = Trip
                 if (neg < 0) continue;
                 count++;
                 AddTerm(dist, n, terms, ref termCount, ref total, Margin, a, p, neg);
+                AddOwnForgeryTerm(labels, dist, n, terms, ref termCount, ref total, ref count, a, p);
             }
             else
             {
@@ -71,6 +76,7 @@ public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = Trip
                     if (hardest < 0) continue;
                     count++;
                     AddTerm(dist, n, terms, ref termCount, ref total, Margin, a, p, semi >= 0 ? semi : hardest);
+                    AddOwnForgeryTerm(labels, dist, n, terms, ref termCount, ref total, ref count, a, p);
                 }
             }
         }
@@ -83,6 +89,19 @@ public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = Trip
                 PairwiseDistances.AccumulateGrad(e.Data, d, a, neg, dist[a * n + neg], -1f / count, grad);
             }
         return (float)(total / count);
+    }
+
+    private void AddOwnForgeryTerm(ReadOnlySpan<int> labels, ReadOnlySpan<float> dist, int n, Span<float> terms,
+        ref int termCount, ref double total, ref int count, int a, int p)
+    {
+        if (ForgeryMargin is not { } margin) return;
+        var forgeryLabel = -1 - labels[a];
+        var nearest = -1;
+        for (var j = 0; j < n; j++)
+            if (labels[j] == forgeryLabel && (nearest < 0 || dist[a * n + j] < dist[a * n + nearest])) nearest = j;
+        if (nearest < 0) return;
+        count++;
+        AddTerm(dist, n, terms, ref termCount, ref total, margin, a, p, nearest);
     }
 
     private static void AddTerm(ReadOnlySpan<float> dist, int n, Span<float> terms, ref int termCount, ref double total,

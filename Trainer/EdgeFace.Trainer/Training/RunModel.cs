@@ -26,7 +26,7 @@ public sealed class RunModel
             "arcface" => new MarginSoftmaxLoss(network.Parameters, rng, embedding, classes, MarginKind.ArcFace, l.Scale ?? 64f, l.Margin ?? 0.5f, l.EasyMargin),
             "cosface" => new MarginSoftmaxLoss(network.Parameters, rng, embedding, classes, MarginKind.CosFace, l.Scale ?? 64f, l.Margin ?? 0.35f),
             "softmax" => new SoftmaxLoss(network.Parameters, rng, embedding, classes),
-            "triplet" => new TripletLoss(l.Margin ?? 0.2f, l.Mining == "semi-hard" ? TripletMining.SemiHard : TripletMining.BatchHard),
+            "triplet" => new TripletLoss(l.Margin ?? 0.2f, l.Mining == "semi-hard" ? TripletMining.SemiHard : TripletMining.BatchHard, l.ForgeryMargin),
             _ => new ContrastiveLoss(l.Margin ?? 1f),
         };
         network.Parameters.Seal();

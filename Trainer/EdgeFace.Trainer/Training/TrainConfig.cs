@@ -65,6 +65,8 @@ public sealed record TrainConfig
         public bool EasyMargin { get; init; }
         /// <summary>Triplet mining: batch-hard or semi-hard.</summary>
         public string Mining { get; init; } = "batch-hard";
+        /// <summary>Triplet with skilled forgeries: also push each anchor's nearest own-writer forgery this far (null: off).</summary>
+        public float? ForgeryMargin { get; init; }
     }
 
     public sealed record DataConfig
@@ -165,6 +167,8 @@ public sealed record TrainConfig
             Fail("loss.type", $"is '{Loss.Type}', expected arcface, cosface, softmax, triplet or contrastive");
         if (Loss.Scale is <= 0) Fail("loss.scale", "must be positive");
         if (Loss.Margin is < 0) Fail("loss.margin", "must not be negative");
+        if (Loss.ForgeryMargin is < 0) Fail("loss.forgery_margin", "must not be negative");
+        if (Loss.ForgeryMargin is not null && Batch.Forgeries == 0) Fail("loss.forgery_margin", "needs batch.forgeries > 0 (the forgeries it pushes away)");
         if (Loss.Mining is not ("batch-hard" or "semi-hard")) Fail("loss.mining", $"is '{Loss.Mining}', expected batch-hard or semi-hard");
         if (string.IsNullOrWhiteSpace(Data.Root)) Fail("data.root", "is missing (the folder with one sub-folder per identity)");
         if (Batch.P < 2) Fail("batch.p", "must be at least 2 identities per batch");
