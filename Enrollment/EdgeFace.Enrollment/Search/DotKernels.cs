@@ -27,19 +27,9 @@ internal static unsafe class DotKernels
         else ScanScalar(rows, first, end, stride, query, top);
     }
 
-    public static float Dot(float* a, float* b, int length)
-    {
-        var sum = 0f;
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var acc = Vector256<float>.Zero;
-            for (; j + 8 <= length; j += 8) acc += Vector256.Load(a + j) * Vector256.Load(b + j);
-            sum = Vector256.Sum(acc);
-        }
-        for (; j < length; j++) sum += a[j] * b[j];
-        return sum;
-    }
+    /// <summary>One dot product (re-ranking a short list): the Runtime's shared similarity kernel.</summary>
+    public static float Dot(float* a, float* b, int length) =>
+        EdgeFace.Runtime.Matching.Similarity.Dot(new ReadOnlySpan<float>(a, length), new ReadOnlySpan<float>(b, length));
 
     private static void Scan512(float* rows, int first, int end, int stride, float* query, TopK top)
     {

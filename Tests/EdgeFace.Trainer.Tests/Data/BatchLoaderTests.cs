@@ -19,10 +19,10 @@ public sealed class BatchLoaderTests
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1-s12"));
         var cache = new SampleCache();
-        using var batches = new BatchLoader(ds, new PkBatchSampler(ds, 4, 3, 7), () => new ImageLoader(Gray64, cache, AugmentOptions.Faces), workers: 2);
+        using var batches = new BatchLoader(ds, new PkBatchSampler(ds, 4, 3, 7), () => new SampleLoader(Gray64, cache, AugmentOptions.Faces), workers: 2);
 
         var reference = new PkBatchSampler(ds, 4, 3, 7);
-        using var single = new ImageLoader(Gray64, null, AugmentOptions.Faces);
+        using var single = new SampleLoader(Gray64, null, AugmentOptions.Faces);
         var indices = new int[12];
         var seeds = new ulong[12];
         var expected = new float[12 * single.SampleLength];
@@ -45,7 +45,7 @@ public sealed class BatchLoaderTests
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1-s10"));
         byte[] state;
         var expected = new List<float[]>();
-        using (var first = new BatchLoader(ds, new ShuffledBatchSampler(ds, 16, 3), () => new ImageLoader(Gray64, null, AugmentOptions.Faces)))
+        using (var first = new BatchLoader(ds, new ShuffledBatchSampler(ds, 16, 3), () => new SampleLoader(Gray64, null, AugmentOptions.Faces)))
         {
             for (var b = 0; b < 4; b++) first.Next();
             state = first.SaveState();                     // the 5th batch is already prefetched by now
@@ -60,7 +60,7 @@ public sealed class BatchLoaderTests
         var sampler = new ShuffledBatchSampler(ds, 16, 3);
         sampler.RestoreState(state);
         Assert.Equal((0, 4), (sampler.Epoch, sampler.BatchInEpoch));
-        using var resumed = new BatchLoader(ds, sampler, () => new ImageLoader(Gray64, null, AugmentOptions.Faces));
+        using var resumed = new BatchLoader(ds, sampler, () => new SampleLoader(Gray64, null, AugmentOptions.Faces));
         foreach (var images in expected) Assert.Equal(images, resumed.Next().Images);
     }
 
@@ -73,7 +73,7 @@ public sealed class BatchLoaderTests
         var broken = Path.Combine(dir.Path, "b", "2.png");
         File.WriteAllText(broken, "not a png");
         var ds = FolderDataset.Open(dir.Path);
-        using var batches = new BatchLoader(ds, new ShuffledBatchSampler(ds, 6, 1), () => new ImageLoader(Gray64), augment: false);
+        using var batches = new BatchLoader(ds, new ShuffledBatchSampler(ds, 6, 1), () => new SampleLoader(Gray64), augment: false);
         var e = Assert.Throws<EdgeFaceException>(() => { for (var b = 0; b < 3; b++) batches.Next(); });
         Assert.Equal($"cannot read image {broken} (unreadable or not an image)", e.Message);
     }

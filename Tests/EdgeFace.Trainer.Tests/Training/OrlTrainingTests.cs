@@ -65,7 +65,7 @@ public class OrlTrainingTests
         var data = FolderDataset.Open(config.Data.Root, IdentitySelection.Parse("s31-s40"));
         var length = model.Network.InputLength;
         var images = new float[data.Samples.Count * length];
-        using (var loader = new ImageLoader(RunModel.InputOf(config)))
+        using (var loader = new SampleLoader(RunModel.InputOf(config)))
             for (var i = 0; i < data.Samples.Count; i++) loader.Load(data, i, images.AsSpan(i * length, length));
         var embeddings = new EvalEmbedder(model.Network).Embed(images, data.Samples.Count);
         return EmbeddingSeparation.Measure(embeddings, data.Samples.Select(s => s.Label).ToArray(), model.Network.EmbeddingSize);

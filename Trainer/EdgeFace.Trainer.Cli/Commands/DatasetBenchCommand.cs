@@ -37,11 +37,11 @@ public sealed class DatasetBenchCommand : CliCommand
         var count = Math.Min(limit, data.Samples.Count);
         var buffer = new float[channels * size * size];
 
-        using var cold = new ImageLoader(input);
+        using var cold = new SampleLoader(input);
         var coldRate = Rate(count, () => { for (var i = 0; i < count; i++) cold.Load(data, i, buffer); });
 
         var cache = new SampleCache();
-        using var cached = new ImageLoader(input, cache, AugmentOptions.Faces);
+        using var cached = new SampleLoader(input, cache, AugmentOptions.Faces);
         for (var i = 0; i < count; i++) cached.Load(data, i, buffer); // fill the cache
         var cachedRate = Rate(count * passes, () => { for (var p = 0; p < passes; p++) for (var i = 0; i < count; i++) cached.Load(data, i, buffer); });
         var allocBefore = GC.GetAllocatedBytesForCurrentThread();

@@ -46,7 +46,7 @@ public sealed class DatasetCheckCommand : CliCommand
         if (decode)
         {
             var input = new ModelInput { Name = "check", Channels = 1, Width = 32, Height = 32, ColorOrder = "GRAY", Resize = ResizeMode.Stretch };
-            using var loader = new ImageLoader(input);
+            using var loader = new SampleLoader(input);
             var buffer = new float[loader.SampleLength];
             for (var i = 0; i < data.Samples.Count; i++)
             {

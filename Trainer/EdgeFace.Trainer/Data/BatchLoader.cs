@@ -2,7 +2,7 @@ namespace EdgeFace.Trainer.Data;
 
 /// <summary>
 /// Draws batches from an <see cref="IBatchSampler"/> and loads their images, optionally spread over several
-/// <see cref="ImageLoader"/>s in parallel and prefetching the next batch on a background task while the caller
+/// <see cref="SampleLoader"/>s in parallel and prefetching the next batch on a background task while the caller
 /// trains on the current one (two reused <see cref="LoadedBatch"/> buffers). Because of that look-ahead, resume
 /// with <see cref="SaveState"/> (the position after the batch last returned), not with the sampler's own state.
 /// Owns the loaders it creates; dispose it. One training loop drives it (not thread-safe).
@@ -11,7 +11,7 @@ public sealed class BatchLoader : IDisposable
 {
     private readonly ILabeledDataset _data;
     private readonly IBatchSampler _sampler;
-    private readonly ImageLoader[] _loaders;
+    private readonly SampleLoader[] _loaders;
     private readonly bool _augment;
     private readonly bool _prefetch;
     private readonly LoadedBatch[] _buffers;
@@ -23,14 +23,14 @@ public sealed class BatchLoader : IDisposable
     /// <param name="workers">Loaders working on a batch in parallel.</param>
     /// <param name="augment">Pass the sampler's per-sample seeds to the loaders (false: plain loads, e.g. validation).</param>
     /// <param name="prefetch">Load the next batch in the background after returning one.</param>
-    public BatchLoader(ILabeledDataset data, IBatchSampler sampler, Func<ImageLoader> createLoader, int workers = 1, bool augment = true, bool prefetch = true)
+    public BatchLoader(ILabeledDataset data, IBatchSampler sampler, Func<SampleLoader> createLoader, int workers = 1, bool augment = true, bool prefetch = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _data = data;
         _sampler = sampler;
         _augment = augment;
         _prefetch = prefetch;
-        _loaders = new ImageLoader[workers];
+        _loaders = new SampleLoader[workers];
         try { for (var w = 0; w < workers; w++) _loaders[w] = createLoader(); }
         catch { DisposeLoaders(); throw; }
         SampleLength = _loaders[0].SampleLength;

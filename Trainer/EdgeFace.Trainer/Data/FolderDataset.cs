@@ -6,7 +6,7 @@ namespace EdgeFace.Trainer.Data;
 /// A folder-per-identity image dataset: <c>ROOT/&lt;identity&gt;/*.{jpg,jpeg,png,pgm,ppm,bmp,tif,tiff,webp}</c>.
 /// Identities are labelled 0..N-1 in natural name order and images are listed in natural order, so labels and
 /// sample indices do not depend on the file system. Only the file list is read here; pixels are decoded by an
-/// <see cref="ImageLoader"/>. Immutable and thread-safe.
+/// <see cref="SampleLoader"/>. Immutable and thread-safe.
 /// </summary>
 public sealed class FolderDataset : ILabeledDataset
 {

@@ -8,7 +8,7 @@ namespace EdgeFace.Trainer.Data;
 /// Insert-only: once <see cref="CapacityBytes"/> is reached new samples are simply not cached. Under uniform
 /// random sampling that keeps a stable hit rate of capacity/dataset, where LRU eviction would thrash.
 /// One cache serves one loader configuration (loaders check this when they attach); share it between the
-/// per-thread <see cref="ImageLoader"/>s of a run. Managed memory only.
+/// per-thread <see cref="SampleLoader"/>s of a run. Managed memory only.
 /// </summary>
 public sealed class SampleCache(long capacityBytes = 512L << 20)
 {

@@ -8,7 +8,7 @@ namespace EdgeFace.Trainer.Data;
 /// <c>ROOT/splits.csv</c> (<c>writer_id,split</c>). <see cref="Samples"/> holds every image; a writer's label
 /// indexes <see cref="Identities"/>. <see cref="SamplesOf"/> gives the genuine signatures (what a writer "is") and
 /// <see cref="ForgeriesOf"/> the skilled forgeries aimed at that writer, which the engine uses as hard negatives.
-/// Immutable and thread-safe; pixels are decoded by an <see cref="ImageLoader"/> (with the signature cleanup plugged in).
+/// Immutable and thread-safe; pixels are decoded by an <see cref="SampleLoader"/> (with the signature cleanup plugged in).
 /// </summary>
 public sealed class SignatureDataset : ILabeledDataset
 {

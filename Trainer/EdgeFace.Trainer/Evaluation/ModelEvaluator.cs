@@ -37,7 +37,7 @@ public static class ModelEvaluator
         var buffer = new float[batch * sampleLength];
         using var options = new SessionOptions();
         using var session = new InferenceSession(onnxPath, options);
-        using var loader = new ImageLoader(input);
+        using var loader = new SampleLoader(input);
         for (var start = 0; start < count; start += batch)
         {
             var n = Math.Min(batch, count - start);

@@ -12,7 +12,7 @@ public sealed class TrainingData : IDisposable
 {
     private readonly SignaturePreprocessor? _preprocessor;
 
-    private TrainingData(ILabeledDataset data, ImageLoader loader, SignaturePreprocessor? preprocessor)
+    private TrainingData(ILabeledDataset data, SampleLoader loader, SignaturePreprocessor? preprocessor)
     {
         Data = data;
         Loader = loader;
@@ -20,16 +20,16 @@ public sealed class TrainingData : IDisposable
     }
 
     public ILabeledDataset Data { get; }
-    public ImageLoader Loader { get; }
+    public SampleLoader Loader { get; }
 
     public static TrainingData Open(TrainConfig config, IdentitySelection identities, SampleCache? cache = null, AugmentOptions? augmentation = null)
     {
         var input = RunModel.InputOf(config);
         if (config.Data.Kind != "signatures")
-            return new TrainingData(FolderDataset.Open(config.Data.Root, identities), new ImageLoader(input, cache, augmentation), null);
+            return new TrainingData(FolderDataset.Open(config.Data.Root, identities), new SampleLoader(input, cache, augmentation), null);
         var data = SignatureDataset.Open(config.Data.Root, writers: identities);
         var preprocessor = new SignaturePreprocessor(config.Input.Mean, config.Input.Std);
-        try { return new TrainingData(data, new ImageLoader(input, preprocessor.Preprocess, cache, augmentation), preprocessor); }
+        try { return new TrainingData(data, new SampleLoader(input, preprocessor.Preprocess, cache, augmentation), preprocessor); }
         catch { preprocessor.Dispose(); throw; }
     }
 

@@ -21,7 +21,7 @@ public sealed class TrainingRun : IDisposable
     private readonly TrainingData _training;
     private readonly ILabeledDataset _data;
     private readonly IBatchSampler _sampler;
-    private readonly ImageLoader _loader;
+    private readonly SampleLoader _loader;
     private readonly TrainingStep _step;
     private readonly Rng _dropoutRng;
     private readonly LearningRateSchedule _schedule;

@@ -16,7 +16,7 @@ namespace EdgeFace.Trainer.Data;
 /// so a sample is decoded once and later loads only copy, augment and normalise, reusing this loader's Mats.
 /// One loader per thread (it owns Mats, an <see cref="Augmenter"/> and scratch buffers); dispose it.
 /// </summary>
-public sealed class ImageLoader : IDisposable
+public sealed class SampleLoader : IDisposable
 {
     private readonly SampleCache? _cache;
     private readonly Action<Mat, Span<float>>? _preprocess;
@@ -29,14 +29,14 @@ public sealed class ImageLoader : IDisposable
 
     /// <summary>Built-in path: decode, fit per <paramref name="input"/>.Resize, normalise.</summary>
     /// <exception cref="EdgeFaceException">An input the trainer cannot feed (dynamic size, channel/colour mismatch, zero std).</exception>
-    public ImageLoader(ModelInput input, SampleCache? cache = null, AugmentOptions? augmentation = null)
+    public SampleLoader(ModelInput input, SampleCache? cache = null, AugmentOptions? augmentation = null)
         : this(input, null, cache, augmentation, delegatePath: false) { }
 
     /// <summary>Delegate path: decode, then <paramref name="preprocess"/> writes the <see cref="SampleLength"/> floats (planar CHW).</summary>
-    public ImageLoader(ModelInput input, Action<Mat, Span<float>> preprocess, SampleCache? cache = null, AugmentOptions? augmentation = null)
+    public SampleLoader(ModelInput input, Action<Mat, Span<float>> preprocess, SampleCache? cache = null, AugmentOptions? augmentation = null)
         : this(input, preprocess ?? throw new ArgumentNullException(nameof(preprocess)), cache, augmentation, delegatePath: true) { }
 
-    private ImageLoader(ModelInput input, Action<Mat, Span<float>>? preprocess, SampleCache? cache, AugmentOptions? augmentation, bool delegatePath)
+    private SampleLoader(ModelInput input, Action<Mat, Span<float>>? preprocess, SampleCache? cache, AugmentOptions? augmentation, bool delegatePath)
     {
         Input = input;
         if (input.IsDynamic) throw new EdgeFaceException($"input '{input.Name}': training needs a fixed input size, the manifest gives {input.Width}x{input.Height}");

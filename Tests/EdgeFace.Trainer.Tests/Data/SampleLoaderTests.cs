@@ -6,7 +6,7 @@ using OpenCvSharp;
 
 namespace EdgeFace.Trainer.Tests.Data;
 
-public sealed class ImageLoaderTests
+public sealed class SampleLoaderTests
 {
     private static readonly ModelInput Gray112 = new()
     {
@@ -25,7 +25,7 @@ public sealed class ImageLoaderTests
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl);
         var path = ds.Samples[0].Path;
-        using var loader = new ImageLoader(Gray112);
+        using var loader = new SampleLoader(Gray112);
         var actual = new float[loader.SampleLength];
         loader.Load(ds, 0, actual);
 
@@ -44,7 +44,7 @@ public sealed class ImageLoaderTests
     public void Rgb_input_is_planar_in_rgb_order()
     {
         var path = Directory.EnumerateFiles(Path.Combine(DatasetTestData.Pins, "Bill_Gates")).Order().First();
-        using var loader = new ImageLoader(Rgb112);
+        using var loader = new SampleLoader(Rgb112);
         var actual = new float[3 * 112 * 112];
         loader.Load(path, actual);
 
@@ -66,7 +66,7 @@ public sealed class ImageLoaderTests
     {
         var input = Gray112 with { Width = 220, Height = 150, Resize = ResizeMode.Letterbox, PadCentered = true, Mean = [0f], Std = [1f] };
         var ds = FolderDataset.Open(DatasetTestData.Orl);        // 92x112 portrait into 220x150 landscape
-        using var loader = new ImageLoader(input);
+        using var loader = new SampleLoader(input);
         var x = new float[loader.SampleLength];
         loader.Load(ds, 0, x);
         // scale 150/112 -> 123 px wide, centred: columns 0..47 and 171..219 are padding.
@@ -80,7 +80,7 @@ public sealed class ImageLoaderTests
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1-s3"));
         var cache = new SampleCache();
-        using var loader = new ImageLoader(Gray112, cache);
+        using var loader = new SampleLoader(Gray112, cache);
         var first = new float[ds.Samples.Count * loader.SampleLength];
         var second = new float[first.Length];
         var all = Enumerable.Range(0, ds.Samples.Count).ToArray();
@@ -92,7 +92,7 @@ public sealed class ImageLoaderTests
         Assert.Equal(30L * 112 * 112, cache.UsedBytes);
         Assert.Equal(first, second);
 
-        using var uncached = new ImageLoader(Gray112);
+        using var uncached = new SampleLoader(Gray112);
         var direct = new float[uncached.SampleLength];
         uncached.Load(ds, 29, direct);
         Assert.Equal(direct, second.AsSpan(29 * uncached.SampleLength).ToArray());
@@ -103,19 +103,19 @@ public sealed class ImageLoaderTests
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1"));
         var cache = new SampleCache(capacityBytes: 3 * 112 * 112 + 100);
-        using var loader = new ImageLoader(Gray112, cache);
+        using var loader = new SampleLoader(Gray112, cache);
         var x = new float[loader.SampleLength];
         for (var i = 0; i < 10; i++) loader.Load(ds, i, x);
         Assert.Equal(3, cache.Count);
         Assert.True(cache.UsedBytes <= cache.CapacityBytes);
-        Assert.Throws<ArgumentException>(() => new ImageLoader(Rgb112, cache));
+        Assert.Throws<ArgumentException>(() => new SampleLoader(Rgb112, cache));
     }
 
     [Fact]
     public void Steady_state_cached_loads_allocate_almost_nothing()
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl, IdentitySelection.Parse("s1"));
-        using var loader = new ImageLoader(Gray112, new SampleCache(), AugmentOptions.Faces);
+        using var loader = new SampleLoader(Gray112, new SampleCache(), AugmentOptions.Faces);
         var x = new float[loader.SampleLength];
         for (var i = 0; i < 10; i++) loader.Load(ds, i, x, (ulong)i);   // warm: decode + cache
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -132,7 +132,7 @@ public sealed class ImageLoaderTests
         using var dir = new TempDir();
         var bogus = dir.File("broken.jpg");
         File.WriteAllText(bogus, "this is not a JPEG");
-        using var loader = new ImageLoader(Gray112);
+        using var loader = new SampleLoader(Gray112);
         var x = new float[loader.SampleLength];
         Assert.Equal($"cannot read image {bogus} (unreadable or not an image)", Assert.Throws<EdgeFaceException>(() => loader.Load(bogus, x)).Message);
         var missing = dir.File("gone.png");
@@ -142,10 +142,10 @@ public sealed class ImageLoaderTests
     [Fact]
     public void Inputs_the_trainer_cannot_feed_are_rejected()
     {
-        Assert.Contains("fixed input size", Assert.Throws<EdgeFaceException>(() => new ImageLoader(Gray112 with { Width = 0 })).Message);
-        Assert.Contains("colour order 'RGB' does not fit 1 channel", Assert.Throws<EdgeFaceException>(() => new ImageLoader(Gray112 with { ColorOrder = "RGB" })).Message);
-        Assert.Contains("std[0] must be a non-zero", Assert.Throws<EdgeFaceException>(() => new ImageLoader(Gray112 with { Std = [0f] })).Message);
-        using var exact = new ImageLoader(Gray112 with { Resize = ResizeMode.None });
+        Assert.Contains("fixed input size", Assert.Throws<EdgeFaceException>(() => new SampleLoader(Gray112 with { Width = 0 })).Message);
+        Assert.Contains("colour order 'RGB' does not fit 1 channel", Assert.Throws<EdgeFaceException>(() => new SampleLoader(Gray112 with { ColorOrder = "RGB" })).Message);
+        Assert.Contains("std[0] must be a non-zero", Assert.Throws<EdgeFaceException>(() => new SampleLoader(Gray112 with { Std = [0f] })).Message);
+        using var exact = new SampleLoader(Gray112 with { Resize = ResizeMode.None });
         var path = FolderDataset.Open(DatasetTestData.Orl).Samples[0].Path;
         Assert.Contains("is 92x112; the model input (resize 'none') needs exactly 112x112",
             Assert.Throws<EdgeFaceException>(() => exact.Load(path, new float[exact.SampleLength])).Message);
@@ -155,7 +155,7 @@ public sealed class ImageLoaderTests
     public void Augmentation_is_deterministic_changes_pixels_and_keeps_shape()
     {
         var ds = FolderDataset.Open(DatasetTestData.Orl);
-        using var loader = new ImageLoader(Gray112, new SampleCache(), AugmentOptions.Faces);
+        using var loader = new SampleLoader(Gray112, new SampleCache(), AugmentOptions.Faces);
         float[] Load(ulong? seed) { var x = new float[loader.SampleLength]; loader.Load(ds, 5, x, seed); return x; }
         var plain = Load(null);
         var a = Load(1234);
@@ -199,7 +199,7 @@ public sealed class ImageLoaderTests
             for (var x = 0; x < 220; x++) dst[y * 220 + x] = 1f - fitted.At<byte>(y, x) / 255f;
         }
         var cache = new SampleCache();
-        using var loader = new ImageLoader(input, Cleanup, cache, AugmentOptions.Signatures);
+        using var loader = new SampleLoader(input, Cleanup, cache, AugmentOptions.Signatures);
         var forgery = ds.ForgeriesOf(0)[0];
         var plain = new float[loader.SampleLength];
         var augmented = new float[loader.SampleLength];
