@@ -6,7 +6,7 @@ namespace EdgeFace.Cli.Commands;
 /// <summary>
 /// How signature commands pick their model: <c>--model ID|FILE|MANIFEST</c>, <c>--models DIR</c> (repeatable, searched
 /// before EDGEFACE_MODELS and ./models), or <c>--baseline</c> for the training-free gradient-histogram embedder.
-/// Default: the signature-embedder model on the search path (the shipped signature-signet-v1).
+/// Default: the signature-embedder model on the search path (the shipped signature-signet-v2).
 /// </summary>
 internal sealed record SignatureModelOptions(string? Model, IReadOnlyList<string> Folders, bool Baseline)
 {

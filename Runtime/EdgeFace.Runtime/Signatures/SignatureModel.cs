@@ -10,7 +10,7 @@ namespace EdgeFace.Runtime.Signatures;
 /// (manifest threshold "default"), α and μ of the per-writer adaptation (manifest parameters <c>alpha</c>, <c>mu</c>)
 /// and the model binding enrolled templates are tied to. By default it is the signature-embedder model found on the
 /// runtime's model search path (<c>--models</c>, EDGEFACE_MODELS, ./models), i.e. the shipped
-/// <c>signature-signet-v1</c>; the training-free baseline only when asked for. Owns the embedder: dispose it.
+/// <c>signature-signet-v2</c>; the training-free baseline only when asked for. Owns the embedder: dispose it.
 /// </summary>
 public sealed class SignatureModel : IDisposable
 {

@@ -21,7 +21,7 @@ public sealed class SignatureEnrolmentCliTests
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
         var decision = root.GetProperty("decision").GetString()!;
-        Assert.Equal("signature-signet-v1", root.GetProperty("model").GetString());
+        Assert.Equal("signature-signet-v2", root.GetProperty("model").GetString());
         return (decision, root.GetProperty("score").GetDouble(), root.GetProperty("threshold").GetDouble());
     }
 
@@ -31,7 +31,7 @@ public sealed class SignatureEnrolmentCliTests
         using var g = new GalleryCliSupport();
         var enrol = g.Ok(["signature", "enroll", "--writer", "041", .. References041]);
         Assert.Contains("enrolled writer '041'", enrol.Stdout);
-        Assert.Contains("with 5 reference signatures, model signature-signet-v1", enrol.Stdout);
+        Assert.Contains("with 5 reference signatures, model signature-signet-v2", enrol.Stdout);
 
         var genuine = Enumerable.Range(6, 4).Select(i => Verify(g, "041", SigComp($"041/genuine/{i:00}_041.png"))).ToList();
         var forged = new[] { "01_0105041", "02_0116041", "03_0117041", "04_0105041" }.Select(f => Verify(g, "041", SigComp($"041/forged/{f}.png"))).ToList();
@@ -120,7 +120,7 @@ public sealed class SignatureEnrolmentCliTests
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
-        Assert.Equal("signature-signet-v1", root.GetProperty("model").GetString());
+        Assert.Equal("signature-signet-v2", root.GetProperty("model").GetString());
         Assert.Equal("model", root.GetProperty("threshold_source").GetString());
         var results = root.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([1, 3], results.Select(x => x.GetProperty("references").GetInt32()));
@@ -138,7 +138,7 @@ public sealed class SignatureEnrolmentCliTests
         using var dir = new TempDir();
         var r = CliProcess.Run("edgeface", ["signature", "bench", "--images", "2", "--rounds", "1"], workingDirectory: dir.Path);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("embed (signature-signet-v1): ", r.Stdout);
+        Assert.Contains("embed (signature-signet-v2): ", r.Stdout);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"embed (baseline-hog-v1): "),
             CliProcess.Run("edgeface", ["signature", "bench", "--images", "2", "--rounds", "1", "--baseline"]).Stdout);
     }
