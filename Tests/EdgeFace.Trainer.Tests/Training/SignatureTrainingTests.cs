@@ -64,7 +64,7 @@ public sealed class SignatureTrainingTests
         using var dir = new TempDir();
         var config = Config(dir);
         using (var run = TrainingRun.Start(config)) run.Train();
-        var export = RunExporter.Export(new RunFolder(config.Output), dir.File("models"), "test", id: "signature-parity-test");
+        var export = RunExporter.Export([new RunFolder(config.Output)], dir.File("models"), "test", id: "signature-parity-test");
         Assert.True(export.Check.Passed);
         Assert.Equal(ModelTask.SignatureEmbedder, export.Manifest.Task);
         // The config's provenance, not this machine's paths, goes into the manifest.
@@ -144,6 +144,16 @@ public sealed class SignatureTrainingTests
         Assert.Contains("not the same recipe", mixed.Stderr);
         Assert.Single(mixed.Stderr.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir.File("models")));
+
+        // A member cut short (its run asks for 2 steps, its checkpoint holds 1) is refused too.
+        var shortConfig = dir.File("short.json");
+        File.WriteAllText(shortConfig, (Config(dir) with { Steps = 1 }).ToJson());
+        Assert.Equal(0, CliProcess.Run("edgeface-train", ["train", "--config", shortConfig, "--seed", "6", "--output", dir.File("e")]).ExitCode);
+        var runConfig = Path.Combine(dir.File("e"), "config.json");
+        File.WriteAllText(runConfig, File.ReadAllText(runConfig).Replace("\"steps\": 1,", "\"steps\": 2,"));
+        var cut = CliProcess.Run("edgeface-train", ["export", "--run", dir.File("a"), "--run", dir.File("e"), "--out", dir.File("models")]);
+        Assert.Equal(2, cut.ExitCode);
+        Assert.Contains("stopped at step 1", cut.Stderr);
 
         var badSeed = CliProcess.Run("edgeface-train", ["train", "--config", configFile, "--seed", "-3", "--output", dir.File("d")]);
         Assert.Equal(2, badSeed.ExitCode);

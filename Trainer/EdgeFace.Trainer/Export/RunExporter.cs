@@ -23,14 +23,12 @@ public static class RunExporter
     public const int MaxValidationImages = 2000;
     public const double CalibrationFar = 1e-3;
 
-    /// <param name="id">Model id, also the file stem (default edgeface-ARCHITECTURE-DIM); letters, digits, '.', '_' and '-'.</param>
-    public static ExportResult Export(RunFolder folder, string outDir, string command, Action<string>? progress = null, string? id = null)
-        => Export([folder], outDir, command, progress, id);
-
     /// <summary>
-    /// Several runs make one ensemble model (<see cref="ExportedNetworks"/>). They must be the same recipe: the
-    /// same architecture, input, loss, data and steps; only the seed (and output folder) may differ.
+    /// One run makes one model; several runs make one ensemble model (<see cref="ExportedNetworks"/>). Members must be
+    /// the same recipe (architecture, input, loss, data, steps; only seed, threads and output folder may differ), and
+    /// their checkpoints must have reached the same step.
     /// </summary>
+    /// <param name="id">Model id, also the file stem (default edgeface-ARCHITECTURE-DIM); letters, digits, '.', '_' and '-'.</param>
     public static ExportResult Export(IReadOnlyList<RunFolder> folders, string outDir, string command, Action<string>? progress = null, string? id = null)
     {
         if (folders.Count == 0) throw new EdgeFaceException("export needs at least one --run");
@@ -39,7 +37,12 @@ public static class RunExporter
         var loaded = folders.Select(TrainedModel.Load).ToArray();
         var (model, checkpoint) = loaded[0];
         var config = model.Config;
-        for (var i = 1; i < loaded.Length; i++) RequireSameRecipe(folders[0], config, folders[i], loaded[i].Model.Config);
+        for (var i = 1; i < loaded.Length; i++)
+        {
+            RequireSameRecipe(folders[0], config, folders[i], loaded[i].Model.Config);
+            if (loaded[i].Checkpoint.Step != checkpoint.Step)
+                throw new EdgeFaceException($"{folders[i].Path} stopped at step {loaded[i].Checkpoint.Step}, {folders[0].Path} at step {checkpoint.Step}; finish both (edgeface-train resume) before exporting them as one ensemble");
+        }
         var networks = new ExportedNetworks(loaded.Select(l => l.Model.Network).ToArray());
         var network = model.Network;
         var selection = config.Data.Validation is { } v ? IdentitySelection.Parse(v) : IdentitySelection.Parse(config.Data.Train).Complement();
