@@ -32,6 +32,9 @@ public sealed class ConvTests
         new(2, 8, 17, 17, 8, 1, 1),                        // pointwise, image by image
         new(3, 16, 7, 7, 24, 1, 1, Groups: 2),             // pointwise grouped, batch-wide
         new(6, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // batch-wide input gradient in several column blocks
+        // Ungrouped, input channels a multiple of every path's panel: weight gradient from a channels-last copy.
+        new(2, 32, 9, 9, 8, 3, 3, 2, 2, 1, 1),             // stride 2, taps in and out of the padding
+        new(3, 64, 6, 7, 13, 3, 5, 1, 2, 1, 2),            // asymmetric kernel, stride and padding; 13 rows of C
     ];
 
     public static IEnumerable<object[]> Cases() =>

@@ -7,7 +7,8 @@ namespace EdgeFace.Trainer.Kernels;
 /// <item>Forward, per image and group: out[ocg, P] = W[ocg, K] · im2col[K, P] (bias pre-filled, then accumulated).</item>
 /// <item>Input gradient: batch-wide, in <see cref="BatchedColumnsConv{TOps, TV}"/>.</item>
 /// <item>Weight gradient, per group: gradW[ocg, K] += gradOut[ocg, N·P] · im2colᵀ[N·P, K], one GEMM whose k dimension
-/// runs over every pixel of the batch, split over threads along k (<see cref="SplitDepthGemm{TOps, TV, TA, TB}"/>).</item>
+/// runs over every pixel of the batch, split over threads along k (<see cref="SplitDepthGemm{TOps, TV, TA, TB}"/>).
+/// Ungrouped convolutions with enough input channels gather im2colᵀ from a channels-last copy of the input.</item>
 /// </list>
 /// 1×1 stride-1 unpadded convolutions read their operands as plain matrices.
 /// Work is spread over images×groups when there are enough of them, otherwise inside each GEMM.
@@ -23,6 +24,14 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
 
     public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
+        if (gradBias != null) ConvBias<TOps, TV>.Accumulate(s, gradOutput, gradBias);
+        // Channels last needs whole B panels of one tap: a 1×1 kernel gains nothing from it and the stem's three
+        // channels would pack three-float runs.
+        if (s.Groups == 1 && s.KernelH * s.KernelW > 1 && s.InChannels % (2 * TOps.Width) == 0)
+        {
+            BackwardWeightChannelsLast(s, input, gradOutput, gradWeight);
+            return;
+        }
         // Strided convolutions read the whole batch in column-phase layout (built once, shared by the workers).
         var phases = new ColumnPhases(s);
         if (!IsPointwise(s) && !phases.IsIdentity)
@@ -32,7 +41,23 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
             input = dealt;
         }
         Dispatch(ConvMode.BackwardWeight, s, input, gradOutput, null, gradWeight, s.Groups);
-        if (gradBias != null) ConvBias<TOps, TV>.Accumulate(s, gradOutput, gradBias);
+    }
+
+    /// <summary>
+    /// Ungrouped weight gradient through a channels-last copy of the input: the patch operand then packs by
+    /// contiguous copies (<see cref="ChannelsLastPatchPanelSource"/>) rather than transposing gathers. The GEMM writes
+    /// [OC, (ky, kx, ic)] into scratch, which is added into the [OC, (ic, ky, kx)] weight gradient.
+    /// </summary>
+    private static void BackwardWeightChannelsLast(in ConvShape s, float* input, float* gradOutput, float* gradWeight)
+    {
+        int taps = s.KernelH * s.KernelW, k = s.InChannels * taps, pixels = s.OutH * s.OutW, plane = s.InH * s.InW;
+        var scratch = KernelScratch.Current;
+        var channelsLast = scratch.ChannelsLast((long)s.Batch * s.InChannels * plane);
+        ChannelsLastCopy.Run(input, s.Batch, s.InChannels, plane, channelsLast);
+        var block = scratch.WeightBlock(s.OutChannels * k);
+        WeightGemm(new ChannelsLastPatchPanelSource(s, channelsLast), new BatchedRowsPanelSource(gradOutput, s.OutChannels, 0, pixels),
+            s.OutChannels, k, s.Batch * pixels, block, parallel: true, accumulate: false);
+        TapMajorWeights.AddInto(block, gradWeight, s.OutChannels, s.InChannels, taps);
     }
 
     private static void Dispatch(ConvMode mode, in ConvShape s, float* x, float* y, float* z, float* result, int items)
@@ -105,11 +130,11 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     }
 
     /// <summary>Weight-gradient GEMMs (long k over the batch, small C) split k over the pool, not C.</summary>
-    private static void WeightGemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, bool parallel)
+    private static void WeightGemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, bool parallel, bool accumulate = true)
         where TA : struct, IPanelSource where TB : struct, IPanelSource
     {
-        if (parallel) SplitDepthGemm<TOps, TV, TA, TB>.Run(a, b, m, n, k, c, n);
-        else GemmDriver.RunBlock<TOps, TV, TA, TB>(a, b, 0, m, 0, n, k, c, n, accumulate: true);
+        if (parallel) SplitDepthGemm<TOps, TV, TA, TB>.Run(a, b, m, n, k, c, n, accumulate);
+        else GemmDriver.RunBlock<TOps, TV, TA, TB>(a, b, 0, m, 0, n, k, c, n, accumulate);
     }
 
     public static void Gemm<TB, TA>(in TB b, in TA a, int m, int n, int k, float* c, int ldc, bool accumulate, bool parallel)

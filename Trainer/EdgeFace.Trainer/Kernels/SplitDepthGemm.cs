@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
-/// C += A·Bᵀ over the pool by slicing the shared k dimension: task 0 accumulates straight into C, every other task
+/// C (+)= A·Bᵀ over the pool by slicing the shared k dimension: task 0 writes (or accumulates) straight into C, every other task
 /// into its own partial buffer, which are added to C afterwards. For the weight gradient, whose k runs over every
 /// pixel of the batch while C (the weights) is small: cutting C into tiles instead makes every thread pack the whole
 /// of one operand, and for thin layers that packing (a transposing gather) is most of the work.
@@ -21,18 +21,20 @@ internal sealed unsafe class SplitDepthGemm<TOps, TV, TA, TB> : IParallelWork
     private TB _b;
     private int _m, _n, _k, _ldc, _tasks;
     private float* _c;
+    private bool _accumulate;
 
-    public static void Run(in TA a, in TB b, int m, int n, int k, float* c, int ldc)
+    public static void Run(in TA a, in TB b, int m, int n, int k, float* c, int ldc, bool accumulate = true)
     {
         var threads = KernelThreads.Count;
         if (threads <= 1 || KernelParallel.IsInsideTask || (long)m * n * k < GemmDriver.ParallelThreshold || k < 2 * GemmDriver.KC)
         {
-            GemmDriver.Run<TOps, TV, TA, TB>(a, b, m, n, k, c, ldc, accumulate: true);
+            GemmDriver.Run<TOps, TV, TA, TB>(a, b, m, n, k, c, ldc, accumulate);
             return;
         }
         var work = _cached ??= new SplitDepthGemm<TOps, TV, TA, TB>();
         (work._a, work._b, work._m, work._n, work._k, work._ldc) = (a, b, m, n, k, ldc);
         work._c = c;
+        work._accumulate = accumulate;
         work._tasks = Math.Min(threads, k / GemmDriver.KC);
         while (work._partials.Count < work._tasks - 1) work._partials.Add([]);
         try
@@ -57,7 +59,7 @@ internal sealed unsafe class SplitDepthGemm<TOps, TV, TA, TB> : IParallelWork
         var b = new OffsetPanelSource<TB>(_b, 0, p0);
         if (task == 0)
         {
-            GemmDriver.RunBlock<TOps, TV, OffsetPanelSource<TA>, OffsetPanelSource<TB>>(a, b, 0, _m, 0, _n, p1 - p0, _c, _ldc, accumulate: true);
+            GemmDriver.RunBlock<TOps, TV, OffsetPanelSource<TA>, OffsetPanelSource<TB>>(a, b, 0, _m, 0, _n, p1 - p0, _c, _ldc, _accumulate);
             return;
         }
         GemmDriver.RunBlock<TOps, TV, OffsetPanelSource<TA>, OffsetPanelSource<TB>>(a, b, 0, _m, 0, _n, p1 - p0, Partial(task), _n, accumulate: false);
