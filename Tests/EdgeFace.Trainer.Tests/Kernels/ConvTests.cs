@@ -35,6 +35,9 @@ public sealed class ConvTests
         // Ungrouped, input channels a multiple of every path's panel: weight gradient from a channels-last copy.
         new(2, 32, 9, 9, 8, 3, 3, 2, 2, 1, 1),             // stride 2, taps in and out of the padding
         new(3, 64, 6, 7, 13, 3, 5, 1, 2, 1, 2),            // asymmetric kernel, stride and padding; 13 rows of C
+        // Stride 1, padded, wide rows, image by image: zero-bordered planes at the padded width (both directions).
+        new(2, 5, 24, 30, 7, 3, 3, 1, 1, 1, 1),
+        new(1, 3, 20, 60, 4, 3, 5, 1, 1, 1, 2),            // asymmetric kernel and padding
     ];
 
     public static IEnumerable<object[]> Cases() =>

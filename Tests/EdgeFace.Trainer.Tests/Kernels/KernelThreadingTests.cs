@@ -73,6 +73,7 @@ public sealed class KernelThreadingTests
         new(16, 256, 7, 7, 256, 7, 7, Groups: 256),          // GDConv
         new(2, 64, 6, 6, 32, 3, 3, 1, 1, 1, 1),              // batch-wide forward with k split over threads
         new(4, 64, 14, 14, 64, 3, 3, 2, 2, 1, 1),            // channels-last weight gradient, k split over threads
+        new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1),            // padded rows, forward and flipped-kernel input gradient
     ];
 
     [Theory]
@@ -84,6 +85,7 @@ public sealed class KernelThreadingTests
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
+    [InlineData(8)]
     public void Threaded_results_equal_single_threaded_results(int shapeIndex)
     {
         // Long-k GEMMs (weight gradients, batch-wide forwards of deep layers) split k over threads, so their

@@ -95,6 +95,7 @@ public static class Conv2dKernels
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
         if (s.IsDepthwise) DepthwiseConv<TOps, TV>.BackwardInput(s, go, w, gi);
+        else if (FlippedKernelGradient<TOps, TV>.Applies(s)) FlippedKernelGradient<TOps, TV>.BackwardInput(s, go, w, gi);
         else BatchedColumnsConv<TOps, TV>.BackwardInput(s, go, w, gi);
     }
 

@@ -19,8 +19,9 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     public static bool IsPointwise(in ConvShape s) =>
         s is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 };
 
-    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output) =>
-        Dispatch(ConvMode.Forward, s, input, weight, bias, output, s.Batch * s.Groups);
+    /// <summary>output = conv(input) (+ bias), or output += conv(input) when <paramref name="accumulate"/> (then without bias).</summary>
+    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output, bool accumulate = false) =>
+        Dispatch(accumulate ? ConvMode.ForwardAccumulate : ConvMode.Forward, s, input, weight, bias, output, s.Batch * s.Groups);
 
     public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {
@@ -83,23 +84,31 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
     {
         switch (mode)
         {
-            case ConvMode.Forward: ForwardItem(s, x, y, z, result, item / s.Groups, item % s.Groups, parallel); break;
+            case ConvMode.Forward or ConvMode.ForwardAccumulate:
+                ForwardItem(s, x, y, z, result, item / s.Groups, item % s.Groups, parallel, mode == ConvMode.ForwardAccumulate);
+                break;
             default: BackwardWeightGroup(s, x, y, result, item, parallel); break;
         }
     }
 
-    private static void ForwardItem(in ConvShape s, float* input, float* weight, float* bias, float* output, int n, int g, bool parallel)
+    private static void ForwardItem(in ConvShape s, float* input, float* weight, float* bias, float* output, int n, int g, bool parallel, bool accumulate)
     {
         int icg = s.InPerGroup, ocg = s.OutPerGroup, plane = s.InH * s.InW, pixels = s.OutH * s.OutW;
         var k = icg * s.KernelH * s.KernelW;
         var c = output + ((long)n * s.OutChannels + g * ocg) * pixels;
-        if (bias != null)
-            for (var i = 0; i < ocg; i++) new Span<float>(c + (long)i * pixels, pixels).Fill(bias[g * ocg + i]);
         var a = new DensePanelSource(weight + (long)g * ocg * k, k, outerContiguous: false);
         var image = input + ((long)n * s.InChannels + g * icg) * plane;
+        if (PaddedRowsPanelSource.Applies(s))
+        {
+            ForwardPaddedRows(s, image, a, bias == null ? null : bias + g * ocg, c, accumulate, parallel);
+            return;
+        }
+        if (bias != null)
+            for (var i = 0; i < ocg; i++) new Span<float>(c + (long)i * pixels, pixels).Fill(bias[g * ocg + i]);
+        accumulate |= bias != null;
         if (IsPointwise(s))
         {
-            Gemm(new DensePanelSource(image, plane, outerContiguous: true), a, ocg, pixels, k, c, pixels, bias != null, parallel);
+            Gemm(new DensePanelSource(image, plane, outerContiguous: true), a, ocg, pixels, k, c, pixels, accumulate, parallel);
             return;
         }
         var phases = new ColumnPhases(s);
@@ -109,7 +118,34 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
             phases.Build(image, icg, s.InH, s.InW, dealt);
             image = dealt;
         }
-        Gemm(new Im2colPanelSource(s, phases, image, 0), a, ocg, pixels, k, c, pixels, bias != null, parallel);
+        Gemm(new Im2colPanelSource(s, phases, image, 0), a, ocg, pixels, k, c, pixels, accumulate, parallel);
+    }
+
+    /// <summary>
+    /// One image×group of a stride-1 padded convolution through <see cref="PaddedRowsPanelSource"/>: the image is
+    /// copied into zero-bordered planes, the GEMM computes every output row at the padded width (the extra columns
+    /// are discarded), and the real columns go to <paramref name="output"/>, copied or added.
+    /// </summary>
+    private static void ForwardPaddedRows(in ConvShape s, float* image, in DensePanelSource a, float* bias, float* output, bool accumulate, bool parallel)
+    {
+        int icg = s.InPerGroup, ocg = s.OutPerGroup, k = icg * s.KernelH * s.KernelW, pixels = s.OutH * s.OutW;
+        var source = new PaddedRowsPanelSource(s);
+        var scratch = KernelScratch.Current;
+        var padded = scratch.PaddedImage(source.Length(icg));
+        source.Fill(image, icg, padded);
+        var columns = s.OutH * source.RowStride;
+        var wide = scratch.PaddedOutput(ocg * columns);
+        if (bias != null)
+            for (var i = 0; i < ocg; i++) new Span<float>(wide + (long)i * columns, columns).Fill(bias[i]);
+        Gemm(source.At(padded), a, ocg, columns, k, wide, columns, bias != null, parallel);
+        for (var i = 0; i < ocg; i++)
+        for (var y = 0; y < s.OutH; y++)
+        {
+            var src = wide + (long)i * columns + y * source.RowStride;
+            var dst = output + (long)i * pixels + y * s.OutW;
+            if (accumulate) VectorKernels<TOps, TV>.AddInto(dst, src, s.OutW);
+            else new ReadOnlySpan<float>(src, s.OutW).CopyTo(new Span<float>(dst, s.OutW));
+        }
     }
 
     private static void BackwardWeightGroup(in ConvShape s, float* input, float* gradOutput, float* gradWeight, int g, bool parallel)

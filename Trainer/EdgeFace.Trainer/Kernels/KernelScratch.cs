@@ -12,7 +12,7 @@ internal sealed unsafe class KernelScratch
 
     public static KernelScratch Current => _current ??= new KernelScratch();
 
-    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [], _phases = [], _channelsLast = [], _weightBlock = [];
+    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [], _phases = [], _channelsLast = [], _weightBlock = [], _paddedImage = [], _paddedOutput = [], _flippedWeights = [];
 
     public float* PackA(int length) => Get(ref _packA, length);
     public float* PackB(int length) => Get(ref _packB, length);
@@ -26,6 +26,12 @@ internal sealed unsafe class KernelScratch
     public float* ChannelsLast(long length) => Get(ref _channelsLast, checked((int)length));
     /// <summary>A weight gradient in tap-major order before it is reordered into the weight layout.</summary>
     public float* WeightBlock(int length) => Get(ref _weightBlock, length);
+    /// <summary>One image's zero-bordered planes (<see cref="PaddedRowsPanelSource"/>; read by the pool's workers too).</summary>
+    public float* PaddedImage(int length) => Get(ref _paddedImage, length);
+    /// <summary>The padded-width output rows of one image before their real columns are kept.</summary>
+    public float* PaddedOutput(int length) => Get(ref _paddedOutput, length);
+    /// <summary>Channel-swapped, flipped weights for an input gradient run as a forward pass (read by the pool's workers too).</summary>
+    public float* FlippedWeights(int length) => Get(ref _flippedWeights, length);
 
     private static float* Get(ref float[] buffer, int length)
     {
