@@ -28,8 +28,9 @@ public sealed class ConvTests
         new(1, 3, 12, 12, 3, 1, 1, Groups: 3),
         new(1, 4, 8, 8, 8, 3, 3, 1, 1, 1, 1, Groups: 4),   // channel multiplier 2: grouped, not depthwise
         // Planes above BatchedColumnsConv.MaxPlane go image by image; the rest batch-wide, panels crossing images.
-        new(2, 4, 20, 20, 6, 3, 3, 1, 1, 1, 1),            // 400-pixel plane: image by image
-        new(2, 8, 17, 17, 8, 1, 1),                        // pointwise, image by image
+        new(2, 4, 24, 24, 6, 3, 3, 1, 1, 1, 1),            // 576-pixel plane: image by image
+        new(2, 8, 24, 24, 8, 1, 1),                        // pointwise, image by image
+        new(2, 4, 20, 20, 6, 3, 3, 1, 1, 1, 1),            // 400-pixel plane: batch-wide
         new(3, 16, 7, 7, 24, 1, 1, Groups: 2),             // pointwise grouped, batch-wide
         new(6, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // batch-wide input gradient in several column blocks
         // Ungrouped, input channels a multiple of every path's panel: weight gradient from a channels-last copy.

@@ -65,7 +65,7 @@ public sealed class KernelThreadingTests
     // Big enough to pass the kernels' parallel thresholds, one per way the work is split.
     private static readonly ConvShape[] ThreadedShapes =
     [
-        new(4, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
+        new(4, 8, 24, 24, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
         new(1, 16, 24, 24, 32, 3, 3, 2, 2, 1, 1),            // batch 1: split inside each GEMM
         new(2, 32, 20, 20, 64, 1, 1),                        // pointwise
         new(1, 32, 30, 30, 64, 5, 5, 1, 1, 2, 2, Groups: 2), // grouped, input gradient in several column chunks

@@ -18,8 +18,9 @@ namespace EdgeFace.Trainer.Kernels;
 internal static unsafe class BatchedColumnsConv<TOps, TV>
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
-    /// <summary>Forward output planes up to this many pixels go batch-wide (14×14 and below).</summary>
-    public const int MaxPlane = 256;
+    /// <summary>Forward output planes up to this many pixels go batch-wide (SigNet's 17×26 and below): image by image,
+    /// such layers repacked their weights (256×2400 for SigNet's 5×5) for every image.</summary>
+    public const int MaxPlane = 512;
     /// <summary>Floats of scratch per column block: deep layers need one or two blocks.</summary>
     private const int ScratchBudget = 1 << 21;
 

@@ -114,9 +114,10 @@ internal sealed unsafe class GemmWork<TOps, TV, TA, TB> : IParallelWork
         (_a, _b, _m, _n, _k, _ldc, _accumulate) = (a, b, m, n, k, ldc, accumulate);
         _c = c;
         int panelsM = (m + mr - 1) / mr, panelsN = (n + nr - 1) / nr;
-        // Prefer cutting the longer side: each tile re-packs the other operand, so cut where that is cheapest.
+        // Each tile re-packs the whole of the operand along the side that is not cut, so cut the side whose other
+        // operand is smaller: compare element counts (m rows of A vs n columns of B), not panel counts (MR ≠ NR).
         int tilesM, tilesN;
-        if (panelsN >= panelsM)
+        if (n >= m)
         {
             tilesN = Math.Min(threads, panelsN);
             tilesM = Math.Clamp(threads / tilesN, 1, panelsM);
