@@ -20,8 +20,18 @@ internal static unsafe class ImplicitGemmConv<TOps, TV>
         s is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 };
 
     /// <summary>output = conv(input) (+ bias), or output += conv(input) when <paramref name="accumulate"/> (then without bias).</summary>
-    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output, bool accumulate = false) =>
+    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output, bool accumulate = false)
+    {
+        // Items run on whichever thread takes them: size the calling thread's per-item buffers now, so that which
+        // items it happens to take cannot make a warm call allocate.
+        if (PaddedRowsPanelSource.Applies(s))
+        {
+            var planes = new PaddedRowsPanelSource(s);
+            KernelScratch.Current.PaddedImage(planes.Length(s.InPerGroup));
+            KernelScratch.Current.PaddedOutput(s.OutPerGroup * s.OutH * planes.RowStride);
+        }
         Dispatch(accumulate ? ConvMode.ForwardAccumulate : ConvMode.Forward, s, input, weight, bias, output, s.Batch * s.Groups);
+    }
 
     public static void BackwardWeight(in ConvShape s, float* input, float* gradOutput, float* gradWeight, float* gradBias)
     {

@@ -12,7 +12,7 @@ internal sealed unsafe class KernelScratch
 
     public static KernelScratch Current => _current ??= new KernelScratch();
 
-    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [], _phases = [], _channelsLast = [], _weightBlock = [], _paddedImage = [], _paddedOutput = [], _flippedWeights = [];
+    private float[] _packA = [], _packB = [], _edge = [], _columns = [], _plane = [], _plane2 = [], _phases = [], _channelsLast = [], _weightBlock = [], _paddedImage = [], _paddedOutput = [], _bordered = [], _flippedWeights = [];
 
     public float* PackA(int length) => Get(ref _packA, length);
     public float* PackB(int length) => Get(ref _packB, length);
@@ -30,6 +30,8 @@ internal sealed unsafe class KernelScratch
     public float* PaddedImage(int length) => Get(ref _paddedImage, length);
     /// <summary>The padded-width output rows of one image before their real columns are kept.</summary>
     public float* PaddedOutput(int length) => Get(ref _paddedOutput, length);
+    /// <summary>The whole batch in zero-bordered planes (<see cref="BorderedIm2colPanelSource"/>; read by the pool's workers too).</summary>
+    public float* Bordered(int length) => Get(ref _bordered, length);
     /// <summary>Channel-swapped, flipped weights for an input gradient run as a forward pass (read by the pool's workers too).</summary>
     public float* FlippedWeights(int length) => Get(ref _flippedWeights, length);
 

@@ -16,7 +16,8 @@ internal readonly unsafe struct PaddedRowsPanelSource : IPanelSource
 
     /// <summary>Floats per padded row.</summary>
     public int RowStride { get; }
-    private int PlaneSize => (_h + 2 * _ph) * RowStride;
+    /// <summary>Floats per zero-bordered plane.</summary>
+    public int PlaneSize => (_h + 2 * _ph) * RowStride;
 
     public PaddedRowsPanelSource(in ConvShape s, float* padded = null)
     {
