@@ -28,10 +28,17 @@ public sealed class ConvTests
         new(1, 3, 12, 12, 3, 1, 1, Groups: 3),
         new(1, 4, 8, 8, 8, 3, 3, 1, 1, 1, 1, Groups: 4),   // channel multiplier 2: grouped, not depthwise
         // Planes above BatchedColumnsConv.MaxPlane go image by image; the rest batch-wide, panels crossing images.
-        new(2, 4, 20, 20, 6, 3, 3, 1, 1, 1, 1),            // 400-pixel plane: image by image
-        new(2, 8, 17, 17, 8, 1, 1),                        // pointwise, image by image
+        new(2, 4, 24, 24, 6, 3, 3, 1, 1, 1, 1),            // 576-pixel plane: image by image
+        new(2, 8, 24, 24, 8, 1, 1),                        // pointwise, image by image
+        new(2, 4, 20, 20, 6, 3, 3, 1, 1, 1, 1),            // 400-pixel plane: batch-wide
         new(3, 16, 7, 7, 24, 1, 1, Groups: 2),             // pointwise grouped, batch-wide
         new(6, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // batch-wide input gradient in several column blocks
+        // Ungrouped, input channels a multiple of every path's panel: weight gradient from a channels-last copy.
+        new(2, 32, 9, 9, 8, 3, 3, 2, 2, 1, 1),             // stride 2, taps in and out of the padding
+        new(3, 64, 6, 7, 13, 3, 5, 1, 2, 1, 2),            // asymmetric kernel, stride and padding; 13 rows of C
+        // Stride 1, padded, wide rows, image by image: zero-bordered planes at the padded width (both directions).
+        new(2, 5, 24, 30, 7, 3, 3, 1, 1, 1, 1),
+        new(1, 3, 20, 60, 4, 3, 5, 1, 1, 1, 2),            // asymmetric kernel and padding
     ];
 
     public static IEnumerable<object[]> Cases() =>

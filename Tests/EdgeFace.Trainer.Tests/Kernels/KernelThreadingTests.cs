@@ -65,13 +65,15 @@ public sealed class KernelThreadingTests
     // Big enough to pass the kernels' parallel thresholds, one per way the work is split.
     private static readonly ConvShape[] ThreadedShapes =
     [
-        new(4, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
+        new(4, 8, 24, 24, 16, 3, 3, 1, 1, 1, 1),             // implicit GEMM, split over images
         new(1, 16, 24, 24, 32, 3, 3, 2, 2, 1, 1),            // batch 1: split inside each GEMM
         new(2, 32, 20, 20, 64, 1, 1),                        // pointwise
         new(1, 32, 30, 30, 64, 5, 5, 1, 1, 2, 2, Groups: 2), // grouped, input gradient in several column chunks
         new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1, Groups: 32), // depthwise
         new(16, 256, 7, 7, 256, 7, 7, Groups: 256),          // GDConv
         new(2, 64, 6, 6, 32, 3, 3, 1, 1, 1, 1),              // batch-wide forward with k split over threads
+        new(4, 64, 14, 14, 64, 3, 3, 2, 2, 1, 1),            // channels-last weight gradient, k split over threads
+        new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1),            // padded rows, forward and flipped-kernel input gradient
     ];
 
     [Theory]
@@ -82,6 +84,8 @@ public sealed class KernelThreadingTests
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
     public void Threaded_results_equal_single_threaded_results(int shapeIndex)
     {
         // Long-k GEMMs (weight gradients, batch-wide forwards of deep layers) split k over threads, so their

@@ -74,8 +74,8 @@ public static class ElementwiseOps
         return (s, d);
     }
 
-    /// <summary>dx += k·(dy − a − (x − mean)·b): BatchNorm's input gradient.</summary>
-    public static void BatchNormInputGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float k, float a, float mean, float b)
+    /// <summary>dx (+)= k·(dy − a − (x − mean)·b): BatchNorm's input gradient, added or (first writer) assigned.</summary>
+    public static void BatchNormInputGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float k, float a, float mean, float b, bool accumulate = true)
     {
         Check(x.Length, dy.Length); Check(x.Length, dx.Length);
         ref var px = ref At(x); ref var pd = ref At(dy); ref var pg = ref MemoryMarshal.GetReference(dx);
@@ -83,10 +83,18 @@ public static class ElementwiseOps
         if (x.Length >= Width)
         {
             Vector<float> vk = new(k), va = new(a), vm = new(mean), vb = new(b);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-                Store(ref pg, i, Load(ref pg, i) + vk * (Load(ref pd, i) - va - (Load(ref px, i) - vm) * vb));
+            if (accumulate)
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    Store(ref pg, i, Load(ref pg, i) + vk * (Load(ref pd, i) - va - (Load(ref px, i) - vm) * vb));
+            else
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    Store(ref pg, i, vk * (Load(ref pd, i) - va - (Load(ref px, i) - vm) * vb));
         }
-        for (; i < x.Length; i++) dx[i] += k * (dy[i] - a - (x[i] - mean) * b);
+        for (; i < x.Length; i++)
+        {
+            var v = k * (dy[i] - a - (x[i] - mean) * b);
+            dx[i] = accumulate ? dx[i] + v : v;
+        }
     }
 
     /// <summary>y = x (x &gt; 0) or slope·x.</summary>
@@ -145,16 +153,26 @@ public static class ElementwiseOps
         for (; i < x.Length; i++) y[i] = MathF.Max(x[i], 0f);
     }
 
-    /// <summary>dx += dy where y &gt; 0.</summary>
-    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    /// <summary>dx += dy where y &gt; 0, or (first writer) dx = dy where y &gt; 0, else 0.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate = true)
     {
         Check(y.Length, dy.Length); Check(y.Length, dx.Length);
         ref var py = ref At(y); ref var pd = ref At(dy); ref var pg = ref MemoryMarshal.GetReference(dx);
         var i = 0;
         if (y.Length >= Width)
-            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
-                Store(ref pg, i, Load(ref pg, i) + Vector.ConditionalSelect(Vector.GreaterThan(Load(ref py, i), Vector<float>.Zero), Load(ref pd, i), Vector<float>.Zero));
-        for (; i < y.Length; i++) if (y[i] > 0) dx[i] += dy[i];
+        {
+            if (accumulate)
+                for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    Store(ref pg, i, Load(ref pg, i) + Vector.ConditionalSelect(Vector.GreaterThan(Load(ref py, i), Vector<float>.Zero), Load(ref pd, i), Vector<float>.Zero));
+            else
+                for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    Store(ref pg, i, Vector.ConditionalSelect(Vector.GreaterThan(Load(ref py, i), Vector<float>.Zero), Load(ref pd, i), Vector<float>.Zero));
+        }
+        for (; i < y.Length; i++)
+        {
+            var v = y[i] > 0 ? dy[i] : 0f;
+            dx[i] = accumulate ? dx[i] + v : v;
+        }
     }
 
     /// <summary>g = 0 where y ≤ 0 (the backward of an in-place ReLU, whose input and output share g).</summary>

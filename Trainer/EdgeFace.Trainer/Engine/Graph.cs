@@ -23,6 +23,8 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
 
     public ParameterStore Parameters { get; } = parameters;
     public Arena Arena { get; } = new();
+    /// <summary>Which activation gradients hold values this step (they are not zeroed when allocated).</summary>
+    private readonly GradSlots _gradSlots = new();
     public bool Training { get; set; } = training;
     public bool NeedsGrad { get; set; } = needsGrad;
     /// <summary>Source of dropout masks; part of the run's checkpointed random state.</summary>
@@ -31,14 +33,15 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
     /// <summary>When set, every op's forward and backward time is added here (benchmark profiling).</summary>
     public StepProfile? Profile { get; set; }
 
-    /// <summary>A new activation. Values are uninitialised; the gradient slot (when kept) is zeroed.</summary>
+    /// <summary>A new activation. Values are uninitialised; the gradient slot (when kept) reads as zeros until written
+    /// (it is zeroed on first access unless a backward pass claims it to overwrite: <see cref="GradSlots"/>).</summary>
     public Tensor NewTensor(int n, int c, int h = 1, int w = 1)
     {
         var length = n * c * h * w;
         var (buffer, offset) = Arena.Allocate(length, clear: false);
         if (!NeedsGrad) return new Tensor(buffer, offset, null, 0, n, c, h, w);
-        var (grad, gradOffset) = Arena.Allocate(length, clear: true);
-        return new Tensor(buffer, offset, grad, gradOffset, n, c, h, w);
+        var (grad, gradOffset) = Arena.Allocate(length, clear: false);
+        return new Tensor(buffer, offset, grad, gradOffset, n, c, h, w, _gradSlots, _gradSlots.Add());
     }
 
     /// <summary>Saved state for a backward pass (no gradient slot).</summary>
@@ -86,6 +89,7 @@ public sealed class Graph(ParameterStore parameters, bool training, bool needsGr
     {
         _tape.Clear();
         Arena.Reset();
+        _gradSlots.Reset();
         Profile?.BeginStep();
     }
 }

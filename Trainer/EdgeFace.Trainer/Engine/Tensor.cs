@@ -11,15 +11,19 @@ public readonly struct Tensor
     private readonly int _offset;
     private readonly float[]? _gradBuffer;
     private readonly int _gradOffset;
+    private readonly GradSlots? _slots;
+    private readonly int _slot;
 
     public int N { get; }
     public int C { get; }
     public int H { get; }
     public int W { get; }
 
-    internal Tensor(float[] buffer, int offset, float[]? gradBuffer, int gradOffset, int n, int c, int h, int w)
+    internal Tensor(float[] buffer, int offset, float[]? gradBuffer, int gradOffset, int n, int c, int h, int w,
+        GradSlots? slots = null, int slot = 0)
     {
         _buffer = buffer; _offset = offset; _gradBuffer = gradBuffer; _gradOffset = gradOffset;
+        _slots = slots; _slot = slot;
         N = n; C = c; H = h; W = w;
     }
 
@@ -31,8 +35,30 @@ public readonly struct Tensor
     public bool IsEmpty => _buffer is null;
 
     public Span<float> Data => _buffer.AsSpan(_offset, Length);
-    /// <summary>∂loss/∂this; backward passes accumulate into it.</summary>
-    public Span<float> Grad => _gradBuffer is null
+    /// <summary>∂loss/∂this, zeros until something is written; backward passes may accumulate into it.
+    /// Resolve it on the thread that runs the tape, before handing slices to the pool (see <see cref="GradSlots"/>).</summary>
+    public Span<float> Grad
+    {
+        get
+        {
+            var grad = RawGrad;
+            _slots?.EnsureValues(_slot, grad);
+            return grad;
+        }
+    }
+
+    /// <summary>
+    /// For a backward pass that is about to write every element of this gradient: returns true when earlier writers
+    /// left values that it must add to, false when the slot is stale and must be overwritten. Either way the slot
+    /// counts as written afterwards, so <see cref="Grad"/> returns it as is.
+    /// </summary>
+    public bool ClaimGrad()
+    {
+        if (_gradBuffer is null) throw new InvalidOperationException("tensor was created without a gradient (eval graph)");
+        return _slots?.Claim(_slot) ?? true;
+    }
+
+    private Span<float> RawGrad => _gradBuffer is null
         ? throw new InvalidOperationException("tensor was created without a gradient (eval graph)")
         : _gradBuffer.AsSpan(_gradOffset, Length);
 
@@ -40,7 +66,7 @@ public readonly struct Tensor
     public Tensor Reshape(int n, int c, int h = 1, int w = 1)
     {
         if (n * c * h * w != Length) throw new ArgumentException($"cannot view {Shape} as [{n},{c},{h},{w}]");
-        return new Tensor(_buffer, _offset, _gradBuffer, _gradOffset, n, c, h, w);
+        return new Tensor(_buffer, _offset, _gradBuffer, _gradOffset, n, c, h, w, _slots, _slot);
     }
 
     public string Shape => $"[{N},{C},{H},{W}]";

@@ -18,8 +18,9 @@ namespace EdgeFace.Trainer.Kernels;
 internal static unsafe class BatchedColumnsConv<TOps, TV>
     where TOps : struct, ISimdOps<TV> where TV : struct
 {
-    /// <summary>Forward output planes up to this many pixels go batch-wide (14×14 and below).</summary>
-    public const int MaxPlane = 256;
+    /// <summary>Forward output planes up to this many pixels go batch-wide (SigNet's 17×26 and below): image by image,
+    /// such layers repacked their weights (256×2400 for SigNet's 5×5) for every image.</summary>
+    public const int MaxPlane = 512;
     /// <summary>Floats of scratch per column block: deep layers need one or two blocks.</summary>
     private const int ScratchBudget = 1 << 21;
 
@@ -35,7 +36,15 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
         var pointwise = ImplicitGemmConv<TOps, TV>.IsPointwise(s);
         var phases = new ColumnPhases(s);
         var dealt = input;
-        if (!pointwise && !phases.IsIdentity)
+        // Stride-1 padded: the batch gets zero borders, so patch runs copy without clamping.
+        var bordered = !pointwise && phases.IsIdentity && (s.PadH > 0 || s.PadW > 0);
+        var planes = new PaddedRowsPanelSource(s);
+        if (bordered)
+        {
+            dealt = KernelScratch.Current.Bordered(planes.Length(s.Batch * s.InChannels));
+            planes.Fill(input, s.Batch * s.InChannels, dealt);
+        }
+        else if (!pointwise && !phases.IsIdentity)
         {
             dealt = KernelScratch.Current.Phases(s.Batch * s.InChannels * phases.PlaneSize);
             phases.Build(input, s.Batch * s.InChannels, s.InH, s.InW, dealt);
@@ -50,6 +59,10 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
                     for (var i = 0; i < ocg; i++) new Span<float>(scratch + (long)i * n, n).Fill(bias[g * ocg + i]);
                 if (pointwise)
                     Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(input, s.InChannels, g * icg, plane), j0, 0),
+                        a, ocg, n, k, scratch, bias != null);
+                else if (bordered)
+                    Gemm(new OffsetPanelSource<BorderedIm2colPanelSource>(
+                            new BorderedIm2colPanelSource(s, planes, dealt + (long)g * icg * planes.PlaneSize, (long)s.InChannels * planes.PlaneSize), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
                 else
                     Gemm(new OffsetPanelSource<Im2colPanelSource>(

@@ -7,8 +7,10 @@ namespace EdgeFace.Trainer.Kernels;
 /// accumulate (+=) into their gradients, so a caller zeroes gradients once per step.
 /// Semantics as the <see cref="ReferenceKernels"/> twins. Depthwise shapes run the direct
 /// <see cref="DepthwiseConv{TOps, TV}"/> kernel, everything else implicit GEMM: image by image or per group
-/// (<see cref="ImplicitGemmConv{TOps, TV}"/>) or batch-wide (<see cref="BatchedColumnsConv{TOps, TV}"/>),
-/// on the best SIMD path and over <see cref="KernelThreads.Count"/> threads; no per-call allocation once warm.
+/// (<see cref="ImplicitGemmConv{TOps, TV}"/>) or batch-wide (<see cref="BatchedColumnsConv{TOps, TV}"/>);
+/// the input gradient of stride-1 convolutions with wide rows runs as a forward pass of the flipped kernel
+/// (<see cref="FlippedKernelGradient{TOps, TV}"/>), on the best SIMD path and over <see cref="KernelThreads.Count"/>
+/// threads; no per-call allocation once warm.
 /// </summary>
 public static class Conv2dKernels
 {
@@ -95,6 +97,7 @@ public static class Conv2dKernels
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
         if (s.IsDepthwise) DepthwiseConv<TOps, TV>.BackwardInput(s, go, w, gi);
+        else if (FlippedKernelGradient<TOps, TV>.Applies(s)) FlippedKernelGradient<TOps, TV>.BackwardInput(s, go, w, gi);
         else BatchedColumnsConv<TOps, TV>.BackwardInput(s, go, w, gi);
     }
 

@@ -28,7 +28,13 @@ internal static unsafe class DepthwiseConv<TOps, TV>
     {
         var work = (long)s.OutputLength * s.KernelH * s.KernelW;
         if (KernelThreads.Count > 1 && items > 1 && work >= GemmDriver.ParallelThreshold / 4 && !KernelParallel.IsInsideTask)
+        {
+            // Items run on whichever thread takes them: size the calling thread's per-item buffers now, so that
+            // which items it happens to take cannot make a warm call allocate.
+            KernelScratch.Current.Plane(new Geometry(s).Length);
+            KernelScratch.Current.Plane2(s.KernelH * s.KernelW);
             ConvWork<TOps, TV>.Run(mode, s, x, y, z, result, items, depthwise: true);
+        }
         else
             for (var item = 0; item < items; item++) Item(mode, s, x, y, z, result, item);
     }

@@ -11,7 +11,8 @@ namespace EdgeFace.Trainer.Kernels;
 internal static unsafe class GemmDriver
 {
     public const int KC = 256;
-    public const int MC = 16 * GemmMicroKernel.MR;
+    /// <summary>Rows of A per packed block: a multiple of every path's micro-panel height (6 and 8).</summary>
+    public const int MC = 96;
     public const int NC = 2048;
 
     /// <summary>Below this many multiply-adds (≈ 5 µs of work) waking another thread costs more than it saves.</summary>
@@ -34,10 +35,11 @@ internal static unsafe class GemmDriver
             return;
         }
         var nr = 2 * TOps.Width;
+        var mr = GemmMicroKernel.Rows<TOps, TV>();
         var scratch = KernelScratch.Current;
         var packA = scratch.PackA(MC * KC);
         var packB = scratch.PackB(KC * NC);
-        var edge = scratch.Edge(GemmMicroKernel.MR * nr);
+        var edge = scratch.Edge(mr * nr);
         for (var jc = j0; jc < j0 + n; jc += NC)
         {
             var nc = Math.Min(NC, j0 + n - jc);
@@ -49,16 +51,16 @@ internal static unsafe class GemmDriver
                 for (var ic = i0; ic < i0 + m; ic += MC)
                 {
                     var mc = Math.Min(MC, i0 + m - ic);
-                    a.Pack(packA, ic, mc, pc, kc, GemmMicroKernel.MR);
+                    a.Pack(packA, ic, mc, pc, kc, mr);
                     for (var jr = 0; jr < nc; jr += nr)
                     {
                         var nrHere = Math.Min(nr, nc - jr);
                         var bPanel = packB + jr * kc;
                         var cColumn = c + jc + jr;
-                        for (var ir = 0; ir < mc; ir += GemmMicroKernel.MR)
+                        for (var ir = 0; ir < mc; ir += mr)
                         {
                             GemmMicroKernel.Run<TOps, TV>(kc, packA + ir * kc, bPanel, cColumn + (long)(ic + ir) * ldc, ldc,
-                                Math.Min(GemmMicroKernel.MR, mc - ir), nrHere, add, edge);
+                                Math.Min(mr, mc - ir), nrHere, add, edge);
                         }
                     }
                 }
@@ -79,7 +81,7 @@ internal static unsafe class GemmDriver
             return;
         }
         var work = GemmWork<TOps, TV, TA, TB>.Cached;
-        work.Set(a, b, m, n, k, c, ldc, accumulate, threads, 2 * TOps.Width);
+        work.Set(a, b, m, n, k, c, ldc, accumulate, threads, GemmMicroKernel.Rows<TOps, TV>(), 2 * TOps.Width);
         try
         {
             KernelParallel.For(work.TaskCount, work);
@@ -107,15 +109,15 @@ internal sealed unsafe class GemmWork<TOps, TV, TA, TB> : IParallelWork
 
     public int TaskCount { get; private set; }
 
-    public void Set(in TA a, in TB b, int m, int n, int k, float* c, int ldc, bool accumulate, int threads, int nr)
+    public void Set(in TA a, in TB b, int m, int n, int k, float* c, int ldc, bool accumulate, int threads, int mr, int nr)
     {
         (_a, _b, _m, _n, _k, _ldc, _accumulate) = (a, b, m, n, k, ldc, accumulate);
         _c = c;
-        var mr = GemmMicroKernel.MR;
         int panelsM = (m + mr - 1) / mr, panelsN = (n + nr - 1) / nr;
-        // Prefer cutting the longer side: each tile re-packs the other operand, so cut where that is cheapest.
+        // Each tile re-packs the whole of the operand along the side that is not cut, so cut the side whose other
+        // operand is smaller: compare element counts (m rows of A vs n columns of B), not panel counts (MR ≠ NR).
         int tilesM, tilesN;
-        if (panelsN >= panelsM)
+        if (n >= m)
         {
             tilesN = Math.Min(threads, panelsN);
             tilesM = Math.Clamp(threads / tilesN, 1, panelsM);

@@ -91,7 +91,7 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
     /// <summary>Copies a short run with whole vectors, the last one overlapping, instead of a memmove call per run.
     /// Bit-exact on every path, so it may use the widest vectors the machine runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ShortCopy(float* d, float* s, int n)
+    internal static void ShortCopy(float* d, float* s, int n)
     {
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {

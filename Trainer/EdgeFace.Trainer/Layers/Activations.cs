@@ -18,11 +18,17 @@ public sealed class ReLU(bool inPlace = false) : Layer, ITapeOp
     private sealed class Work(bool inPlace) : RangeWork
     {
         private Tensor _x, _y;
-        private bool _backward;
+        private bool _backward, _accumulate;
 
         public void Run(Tensor x, Tensor y, bool backward)
         {
             (_x, _y, _backward) = (x, y, backward);
+            if (backward)
+            {
+                // Gradients are resolved here, on the tape's thread, before the pool slices them.
+                _ = y.Grad;
+                _accumulate = inPlace || x.ClaimGrad();
+            }
             RunRange(x.Length);
         }
 
@@ -30,7 +36,7 @@ public sealed class ReLU(bool inPlace = false) : Layer, ITapeOp
         {
             if (!_backward) ElementwiseOps.Relu(_x.Data.Slice(start, count), _y.Data.Slice(start, count));
             else if (inPlace) ElementwiseOps.ReluMaskGrad(_y.Data.Slice(start, count), _y.Grad.Slice(start, count));
-            else ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count));
+            else ElementwiseOps.ReluBackward(_y.Data.Slice(start, count), _y.Grad.Slice(start, count), _x.Grad.Slice(start, count), _accumulate);
         }
     }
 
@@ -99,6 +105,9 @@ public sealed class PReLU : Layer, ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         (_work.X, _work.Y, _work.Parameters, _work.Backward) = (e.Input, e.Output, g.Parameters, true);
+        // Gradients are resolved here, on the tape's thread, before the pool slices them.
+        _ = e.Output.Grad;
+        if (e.Input.HasGrad) _ = e.Input.Grad;
         Parallelism.For(Channels, (long)e.Input.N * e.Input.Plane, _work);
     }
 

@@ -37,7 +37,7 @@ public sealed class BatchNorm : Layer, ITapeOp
     {
         public Tensor X, Y, Saved;
         public ParameterStore Parameters = null!;
-        public bool BatchStatistics, Backward;
+        public bool BatchStatistics, Backward, Accumulate;
         public void Execute(int c)
         {
             if (Backward) owner.BackwardChannel(this, c);
@@ -99,6 +99,9 @@ public sealed class BatchNorm : Layer, ITapeOp
     public void Backward(Graph g, in TapeEntry e)
     {
         (_work.X, _work.Y, _work.Saved, _work.Parameters, _work.BatchStatistics, _work.Backward) = (e.Input, e.Output, e.Saved, g.Parameters, e.Aux == 1, true);
+        // Resolved on the tape's thread before the pool slices them; dx is written whole, so its first writer assigns.
+        _ = e.Output.Grad;
+        _work.Accumulate = e.Input.HasGrad && e.Input.ClaimGrad();
         Parallelism.For(Channels, (long)e.Input.N * e.Input.Plane, _work);
     }
 
@@ -127,7 +130,7 @@ public sealed class BatchNorm : Layer, ITapeOp
         for (var n = 0; n < x.N; n++)
         {
             var o = n * stride + c * plane;
-            ElementwiseOps.BatchNormInputGrad(xs.Slice(o, plane), dys.Slice(o, plane), dxs.Slice(o, plane), k, meanDy, mean, invStd * meanDyXhat);
+            ElementwiseOps.BatchNormInputGrad(xs.Slice(o, plane), dys.Slice(o, plane), dxs.Slice(o, plane), k, meanDy, mean, invStd * meanDyXhat, w.Accumulate);
         }
     }
 }

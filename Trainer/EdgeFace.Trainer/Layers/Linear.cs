@@ -42,8 +42,11 @@ public sealed class Linear : Layer, ITapeOp
     {
         var x = e.Input; var dy = e.Output.Grad;
         var p = g.Parameters;
-        if (x.HasGrad)   // dx[N, In] += dy[N, Out] · W[Out, In]
-            Gemm.Multiply(false, false, x.N, InFeatures, OutFeatures, dy, OutFeatures, p.Value(Weight), InFeatures, x.Grad, InFeatures, accumulate: true);
+        if (x.HasGrad)   // dx[N, In] (+)= dy[N, Out] · W[Out, In]; claimed before x.Grad, which would zero a stale slot
+        {
+            var accumulate = x.ClaimGrad();
+            Gemm.Multiply(false, false, x.N, InFeatures, OutFeatures, dy, OutFeatures, p.Value(Weight), InFeatures, x.Grad, InFeatures, accumulate);
+        }
         // dW[Out, In] += dyᵀ · x
         Gemm.Multiply(true, false, OutFeatures, InFeatures, x.N, dy, OutFeatures, x.Data, InFeatures, p.Grad(Weight), InFeatures, accumulate: true);
         if (Bias is null) return;

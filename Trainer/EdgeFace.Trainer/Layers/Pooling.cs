@@ -148,6 +148,9 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
         var x = e.Input; var y = e.Output;
         if (!x.HasGrad) return;
         (_work.Owner, _work.X, _work.Y, _work.ArgMax, _work.Backward) = (this, x, y, e.Saved, true);
+        // Resolved (zeroed if stale) on the tape's thread before the pool slices them; the scatter adds.
+        _ = y.Grad;
+        _ = x.Grad;
         Parallelism.For(x.N * x.C, y.Plane, _work);
     }
 }

@@ -48,11 +48,18 @@ public sealed class Add : ITapeOp
     private sealed class Work : RangeWork
     {
         private Tensor _a, _b, _y;
-        private bool _backward;
+        private bool _backward, _accumulateA, _accumulateB;
 
         public void Run(Tensor a, Tensor b, Tensor y, bool backward)
         {
             (_a, _b, _y, _backward) = (a, b, y, backward);
+            if (backward)
+            {
+                // Resolved on the tape's thread, in the order the ranges write: a (possibly the same tensor as b) first.
+                _ = y.Grad;
+                _accumulateA = a.HasGrad && a.ClaimGrad();
+                _accumulateB = b.HasGrad && b.ClaimGrad();
+            }
             RunRange(y.Length);
         }
 
@@ -64,8 +71,14 @@ public sealed class Add : ITapeOp
                 return;
             }
             var dy = _y.Grad.Slice(start, count);
-            if (_a.HasGrad) ElementwiseOps.AddInto(_a.Grad.Slice(start, count), dy);
-            if (_b.HasGrad) ElementwiseOps.AddInto(_b.Grad.Slice(start, count), dy);
+            if (_a.HasGrad) AddOrCopy(dy, _a.Grad.Slice(start, count), _accumulateA);
+            if (_b.HasGrad) AddOrCopy(dy, _b.Grad.Slice(start, count), _accumulateB);
+        }
+
+        private static void AddOrCopy(ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
+        {
+            if (accumulate) ElementwiseOps.AddInto(dx, dy);
+            else dy.CopyTo(dx);
         }
     }
 
