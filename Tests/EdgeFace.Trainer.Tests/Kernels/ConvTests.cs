@@ -18,7 +18,7 @@ public sealed class ConvTests
         new(1, 2, 11, 11, 2, 11, 11),                      // kernel covers the image: 1×1 output
         new(1, 3, 10, 12, 4, 3, 5, 1, 2, 1, 2),            // asymmetric kernel, stride and padding
         new(3, 8, 24, 24, 16, 3, 3, 1, 1, 1, 1),           // weight-gradient depth crosses several k blocks
-        new(1, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // flipped-kernel input gradient, 64 output rows
+        new(1, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // input gradient in several column chunks
         new(3, 5, 9, 9, 5, 3, 3, 1, 1, 1, 1, Groups: 5),   // depthwise 3×3 s1
         new(1, 4, 17, 17, 4, 3, 3, 2, 2, 1, 1, Groups: 4), // depthwise 3×3 s2
         new(3, 6, 7, 7, 6, 7, 7, Groups: 6),               // MobileFaceNet GDConv
@@ -32,15 +32,13 @@ public sealed class ConvTests
         new(2, 8, 24, 24, 8, 1, 1),                        // pointwise, image by image
         new(2, 4, 20, 20, 6, 3, 3, 1, 1, 1, 1),            // 400-pixel plane: batch-wide
         new(3, 16, 7, 7, 24, 1, 1, Groups: 2),             // pointwise grouped, batch-wide
-        new(6, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // batch-wide flipped-kernel input gradient, panels crossing images
+        new(6, 64, 16, 16, 4, 5, 5, 1, 1, 2, 2),           // batch-wide input gradient in several column blocks
         // Ungrouped, input channels a multiple of every path's panel: weight gradient from a channels-last copy.
         new(2, 32, 9, 9, 8, 3, 3, 2, 2, 1, 1),             // stride 2, taps in and out of the padding
         new(3, 64, 6, 7, 13, 3, 5, 1, 2, 1, 2),            // asymmetric kernel, stride and padding; 13 rows of C
         // Stride 1, padded, wide rows, image by image: zero-bordered planes at the padded width (both directions).
         new(2, 5, 24, 30, 7, 3, 3, 1, 1, 1, 1),
         new(1, 3, 20, 60, 4, 3, 5, 1, 1, 1, 2),            // asymmetric kernel and padding
-        // Strided: input gradient through col2im, in several column blocks.
-        new(8, 64, 32, 32, 8, 5, 5, 2, 2, 2, 2),
     ];
 
     public static IEnumerable<object[]> Cases() =>

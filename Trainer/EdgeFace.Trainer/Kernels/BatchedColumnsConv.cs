@@ -8,9 +8,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// half of each micro-panel empty and repacks the whole weight matrix for every image. Batch-wide, the weights are
 /// packed once per column block and the panels are full. Larger planes fill their panels alone and stay in
 /// <see cref="ImplicitGemmConv{TOps, TV}"/>, which needs no scratch copy.</item>
-/// <item>Forward accumulating without bias: the flipped-kernel input gradient of stride-1 convolutions
-/// (<see cref="FlippedKernelGradient{TOps, TV}"/>).</item>
-/// <item>Input gradient of the other convolutions: col[K, block] = Wᵀ · gradOut[:, block], then col2im. Per image, the column block had to be
+/// <item>Input gradient: col[K, block] = Wᵀ · gradOut[:, block], then col2im. Per image, the column block had to be
 /// small and Wᵀ (K×OC, often megabytes) was re-packed for every block of every image; batch-wide it is packed once
 /// per block of several images.</item>
 /// </list>
@@ -28,8 +26,7 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
 
     public static bool AppliesToForward(in ConvShape s) => !s.IsDepthwise && s.OutH * s.OutW <= MaxPlane;
 
-    /// <summary>output = conv(input) (+ bias), or output += conv(input) when <paramref name="accumulate"/> (then without bias).</summary>
-    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output, bool accumulate = false)
+    public static void Forward(in ConvShape s, float* input, float* weight, float* bias, float* output)
     {
         int icg = s.InPerGroup, ocg = s.OutPerGroup, plane = s.InH * s.InW, pixels = s.OutH * s.OutW;
         var k = icg * s.KernelH * s.KernelW;
@@ -71,7 +68,7 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
                     Gemm(new OffsetPanelSource<Im2colPanelSource>(
                             new Im2colPanelSource(s, phases, dealt + g * icg * phases.PlaneSize, s.InChannels * phases.PlaneSize), j0, 0),
                         a, ocg, n, k, scratch, bias != null);
-                BlockScatter<TOps, TV>.Run(accumulate ? BlockScatterMode.Add : BlockScatterMode.Copy, s, scratch, ocg, n, j0, output + (long)g * ocg * pixels, s.OutChannels, pixels);
+                BlockScatter<TOps, TV>.Run(BlockScatterMode.Copy, s, scratch, ocg, n, j0, output + (long)g * ocg * pixels, s.OutChannels, pixels);
             }
         }
     }

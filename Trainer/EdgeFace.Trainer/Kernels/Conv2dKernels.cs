@@ -8,7 +8,7 @@ namespace EdgeFace.Trainer.Kernels;
 /// Semantics as the <see cref="ReferenceKernels"/> twins. Depthwise shapes run the direct
 /// <see cref="DepthwiseConv{TOps, TV}"/> kernel, everything else implicit GEMM: image by image or per group
 /// (<see cref="ImplicitGemmConv{TOps, TV}"/>) or batch-wide (<see cref="BatchedColumnsConv{TOps, TV}"/>);
-/// the input gradient of stride-1 convolutions (kernels above 1×1) runs as a forward pass of the flipped kernel
+/// the input gradient of stride-1 convolutions with wide rows runs as a forward pass of the flipped kernel
 /// (<see cref="FlippedKernelGradient{TOps, TV}"/>), on the best SIMD path and over <see cref="KernelThreads.Count"/>
 /// threads; no per-call allocation once warm.
 /// </summary>
