@@ -26,6 +26,15 @@ public class CliErrorTests
         AssertOneLineError(Train(dir, RunConfigs.TinyTriplet(1, "run").Replace("\"mining\"", "\"minning\"")), "unknown key 'loss.minning'");
     }
 
+    [Theory]
+    [InlineData("\"mining\": \"semi-hard\", \"forgery_margin\": 0.3", "needs batch.forgeries > 0")]
+    [InlineData("\"mining\": \"semi-hard\", \"forgery_margin\": -1", "'loss.forgery_margin' must not be negative")]
+    public void Forgery_margin_without_forgeries_or_below_zero_is_refused(string mining, string expected)
+    {
+        using var dir = new TempDir();
+        AssertOneLineError(Train(dir, RunConfigs.TinyTriplet(1, "run").Replace("\"mining\": \"semi-hard\"", mining)), expected);
+    }
+
     [Fact]
     public void Bad_config_value_is_named()
     {

@@ -19,8 +19,8 @@ public enum TripletMining
 /// A negative label marks a negative-only sample (a skilled forgery aimed at a batch identity): it is never an
 /// anchor, and it is a negative for every anchor because no anchor shares its label.
 /// With a <see cref="ForgeryMargin"/>, every mined triplet gets a twin whose negative is the nearest skilled
-/// forgery of the anchor's own writer (label −1 − writer): general mining seldom picks the one negative that the
-/// verification task is about, because other writers' signatures are often nearer.
+/// forgery of the anchor's own writer (label −1 − writer), the negative the verification task is about, which
+/// general mining may pass over when other writers' signatures are nearer (on SigComp2011 it did not help: models/README.md).
 /// </summary>
 public sealed class TripletLoss(float margin = 0.2f, TripletMining mining = TripletMining.BatchHard, float? forgeryMargin = null) : EmbeddingLoss
 {
