@@ -1,7 +1,5 @@
 using EdgeFace.Runtime;
-using EdgeFace.Trainer.Architectures;
 using EdgeFace.Trainer.Engine;
-using EdgeFace.Trainer.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

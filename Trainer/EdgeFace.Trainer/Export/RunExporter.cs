@@ -44,7 +44,6 @@ public static class RunExporter
                 throw new EdgeFaceException($"{folders[i].Path} stopped at step {loaded[i].Checkpoint.Step}, {folders[0].Path} at step {checkpoint.Step}; finish both (edgeface-train resume) before exporting them as one ensemble");
         }
         var networks = new ExportedNetworks(loaded.Select(l => l.Model.Network).ToArray());
-        var network = model.Network;
         var selection = config.Data.Validation is { } v ? IdentitySelection.Parse(v) : IdentitySelection.Parse(config.Data.Train).Complement();
         var input = RunModel.InputOf(config);
         using var data = TrainingData.Open(config, selection);
@@ -52,8 +51,8 @@ public static class RunExporter
         // Separation is measured between identities; skilled forgeries are no identity of their own.
         var usable = Enumerable.Range(0, validation.Samples.Count).Where(i => !validation.Samples[i].IsForgery).Take(MaxValidationImages).ToArray();
         var count = usable.Length;
-        var images = new float[count * network.InputLength];
-        for (var i = 0; i < count; i++) data.Loader.Load(validation, usable[i], images.AsSpan(i * network.InputLength, network.InputLength));
+        var images = new float[count * networks.InputLength];
+        for (var i = 0; i < count; i++) data.Loader.Load(validation, usable[i], images.AsSpan(i * networks.InputLength, networks.InputLength));
         var labels = usable.Select(i => validation.Samples[i].Label).ToArray();
         progress?.Invoke($"embedding {count} validation images of {validation.Identities.Count} held-out identities ({selection})"
                          + (networks.IsEnsemble ? $" with an ensemble of {networks.Members.Count} networks" : ""));
@@ -72,7 +71,7 @@ public static class RunExporter
         progress?.Invoke(FormattableString.Invariant($"ONNX Runtime matches the engine: max |diff| {check.MaxAbsDifference:G3} on {check.RandomInputs} random + {check.RealInputs} real inputs"));
 
         Directory.CreateDirectory(outDir);
-        id ??= $"edgeface-{config.Architecture}-{network.EmbeddingSize}";
+        id ??= $"edgeface-{config.Architecture}-{networks.EmbeddingSize}";
         var onnxPath = Path.Combine(outDir, id + ".onnx");
         WriteBytes(onnxPath, onnx);
         var threshold = Calibrate(separation, validation, selection);
