@@ -39,6 +39,10 @@ public sealed class ConvTests
         // Stride 1, padded, wide rows, image by image: zero-bordered planes at the padded width (both directions).
         new(2, 5, 24, 30, 7, 3, 3, 1, 1, 1, 1),
         new(1, 3, 20, 60, 4, 3, 5, 1, 1, 1, 2),            // asymmetric kernel and padding
+        // Stride 1, planes kept: col2im adds each tap as one masked pass over the plane.
+        new(4, 16, 4, 4, 8, 3, 3, 1, 1, 1, 1),             // ResNet's 4×4: a vector spans four rows
+        new(3, 8, 7, 7, 8, 3, 3, 1, 1, 1, 1),              // 7×7: passes end in a scalar tail
+        new(7, 96, 13, 13, 4, 5, 5, 1, 1, 2, 2),           // column blocks split an image
     ];
 
     public static IEnumerable<object[]> Cases() =>
