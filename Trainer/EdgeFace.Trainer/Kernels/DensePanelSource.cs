@@ -20,7 +20,7 @@ internal readonly unsafe struct DensePanelSource(float* ptr, int ld, bool outerC
                 var src = ptr + (long)p0 * ld + outer0 + t;
                 for (var p = 0; p < kc; p++, src += ld, d += panel)
                 {
-                    Unsafe.CopyBlockUnaligned(d, src, (uint)(n * sizeof(float)));
+                    Im2colPanelSource.ShortCopy(d, src, n);
                     for (var o = n; o < panel; o++) d[o] = 0;
                 }
             }
