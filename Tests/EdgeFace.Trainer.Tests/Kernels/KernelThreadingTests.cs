@@ -62,6 +62,58 @@ public sealed class KernelThreadingTests
         foreach (var c in results) KernelAssert.Close(expected, c, scale, "concurrent caller");
     }
 
+    [Fact]
+    public void Every_task_runs_once_while_workers_spin_park_and_change_in_number()
+    {
+        // Workers spin for the next run, then park: runs back to back, after pauses long enough to park, and with
+        // thread counts that leave some workers out must each run every task exactly once.
+        var saved = KernelThreads.Count;
+        var work = new CountingWork();
+        try
+        {
+            int[] threadCounts = [2, 3, 1, 4, 2, 2];
+            for (var run = 0; run < 3000; run++)
+            {
+                KernelThreads.Count = threadCounts[run % threadCounts.Length];
+                if (run % 500 == 499) Thread.Sleep(KernelParallel.SpinMicroseconds / 1000 + 5);
+                var tasks = 1 + run % 9;
+                work.Reset(tasks);
+                KernelParallel.For(tasks, work);
+                Assert.True(work.RanOnceEach(), $"run {run}: tasks ran {string.Join(",", work.Counts.Take(tasks))} times with {KernelThreads.Count} threads");
+                Assert.True(work.Threads <= KernelThreads.Count, $"run {run}: {work.Threads} threads ran tasks, {KernelThreads.Count} allowed");
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    /// <summary>Counts how often each task ran and on which threads; a task lasts a few microseconds, so a call that
+    /// returned before its workers finished would show a task not yet counted.</summary>
+    private sealed class CountingWork : IParallelWork
+    {
+        public readonly int[] Counts = new int[16];
+        private readonly int[] _threadIds = new int[16];
+        private int _tasks;
+
+        public void Reset(int tasks)
+        {
+            Array.Clear(Counts);
+            _tasks = tasks;
+        }
+
+        public void Execute(int task)
+        {
+            Thread.SpinWait(200);
+            _threadIds[task] = Environment.CurrentManagedThreadId;
+            Interlocked.Increment(ref Counts[task]);
+        }
+
+        public bool RanOnceEach() => Counts.Take(_tasks).All(c => c == 1) && Counts.Skip(_tasks).All(c => c == 0);
+        public int Threads => _threadIds.Take(_tasks).Distinct().Count();
+    }
+
     // Big enough to pass the kernels' parallel thresholds, one per way the work is split.
     private static readonly ConvShape[] ThreadedShapes =
     [
