@@ -3,7 +3,8 @@ using EdgeFace.Trainer.Kernels;
 namespace EdgeFace.Trainer.Engine;
 
 /// <summary>
-/// A flat loop over [0, length) cut into one contiguous chunk per thread (chunk edges on 64-byte boundaries).
+/// A flat loop over [0, length) cut into a few contiguous chunks per thread (chunk edges on 64-byte boundaries),
+/// which threads claim as they free up: with one chunk each, a thread that started late held up the pass.
 /// For the memory-bound whole-tensor passes (activations, zeroing gradients, optimizer updates) that would
 /// otherwise leave every core but one idle. Owners keep their instance, so a call allocates nothing.
 /// </summary>
@@ -11,6 +12,10 @@ internal abstract class RangeWork : IParallelWork
 {
     /// <summary>Below this many elements a pass is a few microseconds: waking the pool would cost more.</summary>
     private const int ParallelThreshold = 1 << 16;
+
+    private const int ChunksPerThread = 4;
+    /// <summary>Most chunks of one call (owners may keep one partial result per chunk).</summary>
+    public const int MaxTasks = 1024;
 
     private int _length;
 
@@ -21,7 +26,7 @@ internal abstract class RangeWork : IParallelWork
     {
         _length = length;
         var threads = Parallelism.Threads;
-        Tasks = threads <= 1 || length < ParallelThreshold || KernelParallel.IsInsideTask ? 1 : threads;
+        Tasks = threads <= 1 || length < ParallelThreshold || KernelParallel.IsInsideTask ? 1 : Math.Min(ChunksPerThread * threads, MaxTasks);
         if (Tasks == 1) Range(0, 0, length);
         else KernelParallel.For(Tasks, this);
     }

@@ -32,7 +32,7 @@ internal sealed unsafe class BlockScatter<TOps, TV> : IParallelWork
         var taps = mode == BlockScatterMode.Col2Im ? s.KernelH * s.KernelW : 1;
         var threads = KernelThreads.Count;
         var tasks = threads <= 1 || KernelParallel.IsInsideTask || (long)channels * taps * width < ParallelThreshold
-            ? 1 : Math.Min(channels, 4 * threads);
+            ? 1 : Math.Min(channels, 8 * threads);
         work._perTask = (channels + tasks - 1) / tasks;
         tasks = (channels + work._perTask - 1) / work._perTask;
         try

@@ -12,11 +12,14 @@ internal sealed class KernelParallelChunks : IParallelWork
     private IParallelWork? _items;
     private int _count, _tasks;
 
-    /// <summary>items.Execute(i) for i in [0, count), in about 4 runs per thread.</summary>
+    /// <summary>Runs per thread: enough that a thread that starts late or is slowed does not hold up the call.</summary>
+    private const int RunsPerThread = 8;
+
+    /// <summary>items.Execute(i) for i in [0, count), in about <see cref="RunsPerThread"/> runs per thread.</summary>
     public static void For(int count, IParallelWork items)
     {
         var chunks = _cached ??= new KernelParallelChunks();
-        (chunks._items, chunks._count, chunks._tasks) = (items, count, Math.Min(count, 4 * KernelThreads.Count));
+        (chunks._items, chunks._count, chunks._tasks) = (items, count, Math.Min(count, RunsPerThread * KernelThreads.Count));
         try
         {
             KernelParallel.For(chunks._tasks, chunks);

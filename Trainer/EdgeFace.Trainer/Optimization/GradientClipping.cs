@@ -4,7 +4,7 @@ using EdgeFace.Trainer.Engine;
 namespace EdgeFace.Trainer.Optimization;
 
 /// <summary>
-/// Global gradient-norm clipping over the flat gradient array, in one pass per thread: each chunk sums its squares
+/// Global gradient-norm clipping over the flat gradient array, in a few chunks per thread: each chunk sums its squares
 /// in float vectors, folded into a double every block so millions of terms keep their precision; chunk sums are
 /// added in chunk order, so the norm depends on the thread count, not on scheduling. Allocation-free once built.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class GradientClipping
     private sealed class Work : RangeWork
     {
         private const int Block = 4096;
-        private readonly double[] _partials = new double[1024];
+        private readonly double[] _partials = new double[MaxTasks];
         private float[] _values = [];
         private float _scale;
         private bool _scaling;
