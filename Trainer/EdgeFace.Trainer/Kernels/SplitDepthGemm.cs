@@ -26,7 +26,11 @@ internal sealed unsafe class SplitDepthGemm<TOps, TV, TA, TB> : IParallelWork
     public static void Run(in TA a, in TB b, int m, int n, int k, float* c, int ldc, bool accumulate = true)
     {
         var threads = KernelThreads.Count;
-        if (threads <= 1 || KernelParallel.IsInsideTask || (long)m * n * k < GemmDriver.ParallelThreshold || k < 2 * GemmDriver.KC)
+        // Slicing k costs adding every extra slice's m×n partial into C; cutting C into tiles instead costs every
+        // thread packing the whole of the thinner operand (min(m, n)×k). Deep layers (ResNet's 4×4 and 7×7 planes)
+        // have a short k and a large C, so their tiles are the cheaper split.
+        if (threads <= 1 || KernelParallel.IsInsideTask || (long)m * n * k < GemmDriver.ParallelThreshold || k < 2 * GemmDriver.KC
+            || 2L * Math.Max(m, n) >= k)
         {
             GemmDriver.Run<TOps, TV, TA, TB>(a, b, m, n, k, c, ldc, accumulate);
             return;

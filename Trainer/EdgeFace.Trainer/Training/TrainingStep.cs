@@ -7,14 +7,18 @@ using EdgeFace.Trainer.Optimization;
 namespace EdgeFace.Trainer.Training;
 
 /// <summary>
-/// One optimisation step, the same for training runs and the benchmark: reset the arena, zero the gradients,
-/// forward in train mode, fused loss forward/backward, tape backward, clip, optimizer update.
+/// One optimisation step, the same for training runs and the benchmark: reset the arena, zero the gradients (unless
+/// the last step's optimizer update left them zero), forward in train mode, fused loss forward/backward, tape
+/// backward, clip, optimizer update.
 /// Owns its graph (managed memory only).
 /// </summary>
 public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer optimizer, Rng dropoutRng)
 {
     private readonly Graph _graph = new(network.Parameters, training: true, needsGrad: true, dropoutRng);
     private readonly GradientClipping _clipping = new();
+    /// <summary>True after a completed step: the optimizer zeroes the gradients it consumes. A step that failed
+    /// part-way leaves it false, so the next one clears what that step accumulated.</summary>
+    private bool _gradsZero;
 
     public Network Network { get; } = network;
     public EmbeddingLoss Loss { get; } = loss;
@@ -30,7 +34,8 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
     {
         var p = Network.Parameters;
         _graph.Reset();
-        p.ZeroGrad();
+        if (!_gradsZero) p.ZeroGrad();
+        _gradsZero = false;
         var n = labels.Length;
         var x = _graph.Input(images, n, Network.InputChannels, Network.InputHeight, Network.InputWidth);
         var embedding = Network.Embed(_graph, x);
@@ -39,6 +44,7 @@ public sealed class TrainingStep(Network network, EmbeddingLoss loss, Optimizer 
         _graph.Backward();
         LastGradNorm = _clipping.ClipByNorm(p.Grads, clipNorm);
         Optimizer.Step(p, learningRate);
+        _gradsZero = true;
         return value;
     }
 }
