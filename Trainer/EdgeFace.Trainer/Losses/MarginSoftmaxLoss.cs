@@ -1,3 +1,4 @@
+using System.Numerics;
 using EdgeFace.Trainer.Engine;
 using EdgeFace.Trainer.Kernels;
 
@@ -85,16 +86,18 @@ public sealed class MarginSoftmaxLoss : EmbeddingLoss
         return loss;
     }
 
+    /// <summary>x̂ = x / ‖x‖ per row. Vectorised: with 1,000 classes × 512 the scalar loops (this and its backward)
+    /// were 1 % of a ResNet-18 step on one thread, and they run on one thread whatever the count.</summary>
     internal static void Normalize(ReadOnlySpan<float> x, int rows, int d, Span<float> xHat, Span<float> norms)
     {
         for (var r = 0; r < rows; r++)
         {
             var src = x.Slice(r * d, d); var dst = xHat.Slice(r * d, d);
-            double sq = 0;
-            foreach (var v in src) sq += (double)v * v;
-            var norm = MathF.Max((float)Math.Sqrt(sq), 1e-12f);
+            var norm = MathF.Max(MathF.Sqrt(Dot(src, src)), 1e-12f);
             norms[r] = norm;
-            for (var i = 0; i < d; i++) dst[i] = src[i] / norm;
+            var i = 0;
+            for (; i + Vector<float>.Count <= d; i += Vector<float>.Count) (new Vector<float>(src[i..]) / norm).CopyTo(dst[i..]);
+            for (; i < d; i++) dst[i] = src[i] / norm;
         }
     }
 
@@ -104,9 +107,23 @@ public sealed class MarginSoftmaxLoss : EmbeddingLoss
         for (var r = 0; r < rows; r++)
         {
             var h = xHat.Slice(r * d, d); var dh = dHat.Slice(r * d, d); var g = dx.Slice(r * d, d);
-            double proj = 0;
-            for (var i = 0; i < d; i++) proj += (double)h[i] * dh[i];
-            for (var i = 0; i < d; i++) g[i] += (float)((dh[i] - h[i] * proj) / norms[r]);
+            var proj = Dot(h, dh);
+            var norm = norms[r];
+            var i = 0;
+            for (; i + Vector<float>.Count <= d; i += Vector<float>.Count)
+                (new Vector<float>(g[i..]) + (new Vector<float>(dh[i..]) - new Vector<float>(h[i..]) * proj) / norm).CopyTo(g[i..]);
+            for (; i < d; i++) g[i] += (dh[i] - h[i] * proj) / norm;
         }
+    }
+
+    /// <summary>Σ a[i]·b[i] in float lanes: rows are embedding-sized (hundreds), well within float's precision.</summary>
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var acc = Vector<float>.Zero;
+        var i = 0;
+        for (; i + Vector<float>.Count <= a.Length; i += Vector<float>.Count) acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+        var sum = Vector.Sum(acc);
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 }
