@@ -126,6 +126,8 @@ public sealed class KernelThreadingTests
         new(2, 64, 6, 6, 32, 3, 3, 1, 1, 1, 1),              // batch-wide forward with k split over threads
         new(4, 64, 14, 14, 64, 3, 3, 2, 2, 1, 1),            // channels-last weight gradient, k split over threads
         new(2, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1),            // padded rows, forward and flipped-kernel input gradient
+        new(8, 32, 7, 7, 64, 3, 3, 1, 1, 1, 1),              // batch-wide: GEMM tiles of whole images scatter themselves
+        new(3, 128, 4, 4, 16, 3, 3, 1, 1, 1, 1),             // input gradient cut into channel×tap row groups
     ];
 
     [Theory]
@@ -138,11 +140,14 @@ public sealed class KernelThreadingTests
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
     public void Threaded_results_equal_single_threaded_results(int shapeIndex)
     {
-        // Long-k GEMMs (weight gradients, batch-wide forwards of deep layers) split k over threads, so their
-        // summation order (not their value) depends on the thread count: every pass must match the reference as
-        // closely as the single-threaded one does, and repeat exactly at a given count.
+        // Weight gradients split their long k over threads, so their summation order (not their value) depends on
+        // the thread count: every pass must match the reference as closely as the single-threaded one does, and
+        // repeat exactly at a given count. Forward and input gradient cut only outputs, so they equal the
+        // single-threaded result bit for bit.
         var s = ThreadedShapes[shapeIndex];
         var (x, w, go) = (KernelAssert.Random(s.InputLength, 1), KernelAssert.Random(s.WeightLength, 2), KernelAssert.Random(s.OutputLength, 3));
         var expected = Run(s, x, w, go, reference: true);
@@ -150,11 +155,15 @@ public sealed class KernelThreadingTests
         var saved = KernelThreads.Count;
         try
         {
+            float[][]? single = null;
             foreach (var threads in new[] { 1, 2, 5 })
             {
                 KernelThreads.Count = threads;
                 var pooled = KernelParallel.PooledRuns;
                 var actual = Run(s, x, w, go, reference: false);
+                single ??= actual;
+                Assert.Equal(single[0], actual[0]);
+                Assert.Equal(single[1], actual[1]);
                 if (threads > 1) Assert.True(KernelParallel.PooledRuns >= pooled + 3, "every pass should have run on the pool");
                 string[] passes = ["forward", "input gradient", "weight gradient", "bias gradient"];
                 for (var i = 0; i < passes.Length; i++) KernelAssert.Close(expected[i], actual[i], scale[i], $"{passes[i]}, {threads} threads");
