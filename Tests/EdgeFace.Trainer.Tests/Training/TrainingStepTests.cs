@@ -22,11 +22,12 @@ public sealed class TrainingStepTests
         return new TrainingStep(network, loss, new SgdOptimizer(network.Parameters.Count), new Rng(1));
     }
 
-    private static float[] Images(float fill = float.NaN)
+    /// <summary>Random images, or every pixel <paramref name="fill"/>.</summary>
+    private static float[] Images(float? fill = null)
     {
         var rng = new Rng(9);
         var images = new float[Batch * 80 * 100];
-        for (var i = 0; i < images.Length; i++) images[i] = float.IsNaN(fill) ? rng.Normal() : fill;
+        for (var i = 0; i < images.Length; i++) images[i] = fill ?? rng.Normal();
         return images;
     }
 
