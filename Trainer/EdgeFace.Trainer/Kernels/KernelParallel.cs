@@ -52,12 +52,14 @@ internal static class KernelParallel
             _work = work;
             _failure = null;
             _taskCount = taskCount;
-            Volatile.Write(ref _nextTask, 0);
+            // Task 0 is the caller's: a spinning worker could otherwise take every task of a call, leaving the
+            // caller's per-task buffers and caches unmade until some later, supposedly warm, call.
+            Volatile.Write(ref _nextTask, 1);
             Volatile.Write(ref _pendingWorkers, helpers);
             // A full fence: a worker that sees the new run sees its fields.
             Interlocked.Exchange(ref _posted, ((_posted >> 32) + 1 << 32) | (uint)helpers);
             for (var i = 0; i < helpers; i++) Workers[i].WakeIfParked();
-            Drain();
+            Drain(first: 0);
             WaitForWorkers();
             _work = null;
             _failure?.Throw();
@@ -82,12 +84,14 @@ internal static class KernelParallel
         }
     }
 
-    private static void Drain()
+    /// <summary>Runs <paramref name="first"/> (when given), then tasks from the shared counter until none are left.</summary>
+    private static void Drain(int first = -1)
     {
         _insideTask = true;
         try
         {
             var work = _work!;
+            if (first >= 0) work.Execute(first);
             int t;
             while ((t = Interlocked.Increment(ref _nextTask) - 1) < _taskCount) work.Execute(t);
         }
