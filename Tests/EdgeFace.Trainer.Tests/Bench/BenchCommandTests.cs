@@ -97,6 +97,26 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Conv_bench_layer_option_keeps_the_matching_layers()
+    {
+        var r = CliProcess.Run("edgeface-train", ["bench", "conv", "--batch", "1", "--seconds", "0.03", "--layer", "ResNet", "--json"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var names = doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()).ToList();
+        Assert.Equal(["resnet 3x3 128", "resnet 3x3 256", "resnet 3x3 512"], names);
+    }
+
+    [Fact]
+    public void Conv_bench_layer_that_matches_nothing_fails_with_one_line()
+    {
+        var r = CliProcess.Run("edgeface-train", ["bench", "conv", "--layer", "vgg"]);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--layer 'vgg' matches no layer", line);
+        Assert.Contains("signet 5x5", line);
+    }
+
+    [Fact]
     public void Bad_conv_batch_fails_with_one_line()
     {
         var r = CliProcess.Run("edgeface-train", ["bench", "conv", "--batch", "0"]);

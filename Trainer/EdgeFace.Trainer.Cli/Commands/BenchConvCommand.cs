@@ -22,12 +22,14 @@ public sealed class BenchConvCommand : CliCommand
         ("gdconv 7x7", new ConvShape(1, 512, 7, 7, 512, 7, 7, Groups: 512)),
         ("signet 11x11 s4", new ConvShape(1, 1, 150, 220, 96, 11, 11, 4, 4, 0, 0)),
         ("signet 5x5", new ConvShape(1, 96, 17, 26, 256, 5, 5, 1, 1, 2, 2)),
+        ("resnet 3x3 128", new ConvShape(1, 128, 14, 14, 128, 3, 3, 1, 1, 1, 1)),
+        ("resnet 3x3 256", new ConvShape(1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1)),
         ("resnet 3x3 512", new ConvShape(1, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1)),
     ];
 
     public override string Path => "bench conv";
     public override string Summary => "Benchmark convolution forward/backward on MobileFaceNet- and SigNet-like layers";
-    public override string Usage => "[--batch N] [--threads N] [--seconds S] [--json]";
+    public override string Usage => "[--batch N] [--threads N] [--seconds S] [--layer TEXT] [--json]";
     public override IReadOnlyCollection<string> Flags => ["json"];
 
     public override int Run(CliArgs args, CliContext context)
@@ -37,6 +39,10 @@ public sealed class BenchConvCommand : CliCommand
         var batch = BenchOptions.Size(args, "batch", 8);
         if (batch > 256) throw new Runtime.EdgeFaceException($"--batch must be at most 256, got {batch}");
         var json = args.Flag("json");
+        var only = args.Get("layer");
+        var layers = Layers.Where(l => only == null || l.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (layers.Length == 0)
+            throw new Runtime.EdgeFaceException($"--layer '{only}' matches no layer; layers: {string.Join(", ", Layers.Select(l => l.Name))}");
         args.EnsureAllUsed(maxPositionals: 0);
 
         var saved = KernelThreads.Count;
@@ -46,7 +52,7 @@ public sealed class BenchConvCommand : CliCommand
             if (!json) context.Out.WriteLine($"batch {batch}, threads {threads}, path {KernelPaths.Best}");
             var results = new List<Dictionary<string, object>>();
             double total = 0;
-            foreach (var (name, shape) in Layers)
+            foreach (var (name, shape) in layers)
             {
                 var r = Measure(name, shape with { Batch = batch }, threads, seconds, context);
                 total += (double)r["stepMs"];
