@@ -88,6 +88,23 @@ public sealed class ConvTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Backward_input_overwrites_when_asked(KernelPath path, int shapeIndex)
+    {
+        var s = Shapes[shapeIndex];
+        var (go, w) = (KernelAssert.Random(s.OutputLength, 5), KernelAssert.Random(s.WeightLength, 6));
+        var expected = new float[s.InputLength];
+        ReferenceKernels.ConvBackwardInput(s, go, w, expected);
+        var scale = new float[s.InputLength];
+        ReferenceKernels.ConvBackwardInput(s, KernelAssert.Abs(go), KernelAssert.Abs(w), scale);
+        // Stale memory: any element added to rather than written would stay NaN.
+        var actual = Enumerable.Repeat(float.NaN, s.InputLength).ToArray();
+        if (!KernelAssert.RequireOrProveUnsupported(path, () => Conv2dKernels.BackwardInput(path, s, go, w, actual, accumulate: false))) return;
+        Conv2dKernels.BackwardInput(path, s, go, w, actual, accumulate: false);
+        KernelAssert.Close(expected, actual, scale, $"{path} backward-input overwrite {s}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Backward_weight_matches_reference(KernelPath path, int shapeIndex)
     {
         var s = Shapes[shapeIndex];

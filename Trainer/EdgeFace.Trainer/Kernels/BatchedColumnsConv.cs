@@ -73,8 +73,10 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
         }
     }
 
-    /// <summary>gradInput += convolution-transpose of gradOutput, accumulated like every backward kernel.</summary>
-    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput)
+    /// <summary>gradInput (+)= convolution-transpose of gradOutput. To overwrite, each scatter task zeroes an image's
+    /// planes of its channels just before the first block that reaches them: a pass over memory it is about to add
+    /// into anyway, split over the pool, instead of a single-threaded clear of the whole gradient beforehand.</summary>
+    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput, bool accumulate)
     {
         int icg = s.InPerGroup, ocg = s.OutPerGroup, plane = s.InH * s.InW, pixels = s.OutH * s.OutW;
         var k = icg * s.KernelH * s.KernelW;
@@ -91,7 +93,7 @@ internal static unsafe class BatchedColumnsConv<TOps, TV>
                 var n = Math.Min(width, columns - j0);
                 Gemm(new OffsetPanelSource<BatchedColumnsPanelSource>(new BatchedColumnsPanelSource(gradOutput, s.OutChannels, g * ocg, pixels), j0, 0),
                     wT, k, n, ocg, col, accumulate: false);
-                BlockScatter<TOps, TV>.Run(mode, s, col, icg, n, j0, gradImage, s.InChannels, plane);
+                BlockScatter<TOps, TV>.Run(mode, s, col, icg, n, j0, gradImage, s.InChannels, plane, clearFirst: !accumulate);
             }
         }
     }

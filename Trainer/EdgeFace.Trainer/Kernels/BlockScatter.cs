@@ -16,16 +16,20 @@ internal sealed unsafe class BlockScatter<TOps, TV> : IParallelWork
     private const long ParallelThreshold = 1 << 15;
 
     private BlockScatterMode _mode;
+    private bool _clearFirst;
     private ConvShape _shape;
     private float* _block, _tensor;
     private int _channels, _width, _j0, _tensorChannels, _plane, _perTask;
 
     /// <param name="tensor">Channel 0 (of the group) in image 0.</param>
     /// <param name="channels">Channels in the block; for <see cref="BlockScatterMode.Col2Im"/> the block has channels·taps rows.</param>
-    public static void Run(BlockScatterMode mode, in ConvShape s, float* block, int channels, int width, int j0, float* tensor, int tensorChannels, int plane)
+    /// <param name="clearFirst">Zero the tensor planes of every image whose first column is in this block before
+    /// adding (a scatter that overwrites, over blocks run in column order).</param>
+    public static void Run(BlockScatterMode mode, in ConvShape s, float* block, int channels, int width, int j0, float* tensor, int tensorChannels, int plane,
+        bool clearFirst = false)
     {
         var work = _cached ??= new BlockScatter<TOps, TV>();
-        (work._mode, work._shape) = (mode, s);
+        (work._mode, work._shape, work._clearFirst) = (mode, s, clearFirst);
         work._block = block;
         work._tensor = tensor;
         (work._channels, work._width, work._j0, work._tensorChannels, work._plane) = (channels, width, j0, tensorChannels, plane);
@@ -50,8 +54,19 @@ internal sealed unsafe class BlockScatter<TOps, TV> : IParallelWork
     {
         var from = task * _perTask;
         var to = Math.Min(_channels, from + _perTask);
+        if (_clearFirst) ClearFirstReached(from, to);
         if (_mode == BlockScatterMode.Col2Im) Col2Im<TOps, TV>.Add(_shape, _block, _width, _j0, _tensor, from, to);
         else Rows(from, to);
+    }
+
+    /// <summary>Zeroes channels [from, to) of the images whose first column (output pixel 0) lies in this block.</summary>
+    private void ClearFirstReached(int from, int to)
+    {
+        var columnsPerImage = _shape.OutH * _shape.OutW;
+        int first = (_j0 + columnsPerImage - 1) / columnsPerImage, end = (_j0 + _width + columnsPerImage - 1) / columnsPerImage;
+        for (var image = first; image < end; image++)
+        for (var r = from; r < to; r++)
+            new Span<float>(_tensor + ((long)image * _tensorChannels + r) * _plane, _plane).Clear();
     }
 
     /// <summary>tensor[n, r, pixel] (+)= block[r, j − j0] for rows r in [from, to).</summary>

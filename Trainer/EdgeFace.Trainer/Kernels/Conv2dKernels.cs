@@ -4,7 +4,8 @@ namespace EdgeFace.Trainer.Kernels;
 
 /// <summary>
 /// Convolution entry points used by the layers. Forward overwrites its output; both backward passes
-/// accumulate (+=) into their gradients, so a caller zeroes gradients once per step.
+/// accumulate (+=) into their gradients, so a caller zeroes gradients once per step, except that the input
+/// gradient can instead be overwritten (its first writer in a step then needs no zeroed buffer).
 /// Semantics as the <see cref="ReferenceKernels"/> twins. Depthwise shapes run the direct
 /// <see cref="DepthwiseConv{TOps, TV}"/> kernel, everything else implicit GEMM: image by image or per group
 /// (<see cref="ImplicitGemmConv{TOps, TV}"/>) or batch-wide (<see cref="BatchedColumnsConv{TOps, TV}"/>);
@@ -17,8 +18,8 @@ public static class Conv2dKernels
     public static void Forward(in ConvShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
         => Forward(KernelPaths.Best, s, input, weight, bias, output);
 
-    public static void BackwardInput(in ConvShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
-        => BackwardInput(KernelPaths.Best, s, gradOutput, weight, gradInput);
+    public static void BackwardInput(in ConvShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, bool accumulate = true)
+        => BackwardInput(KernelPaths.Best, s, gradOutput, weight, gradInput, accumulate);
 
     public static void BackwardWeight(in ConvShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias)
         => BackwardWeight(KernelPaths.Best, s, input, gradOutput, gradWeight, gradBias);
@@ -44,12 +45,15 @@ public static class Conv2dKernels
         }
     }
 
-    /// <summary>Input gradient on an explicit path.</summary>
-    public static unsafe void BackwardInput(KernelPath path, in ConvShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
+    /// <summary>Input gradient on an explicit path: added to <paramref name="gradInput"/>, or written over whatever it
+    /// held when <paramref name="accumulate"/> is false.</summary>
+    public static unsafe void BackwardInput(KernelPath path, in ConvShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
+        bool accumulate = true)
     {
         Check(path, s, gradInput.Length, "gradInput", weight.Length, 0, gradOutput.Length, "gradOutput");
         if (path == KernelPath.Scalar)
         {
+            if (!accumulate) gradInput.Clear();
             ReferenceKernels.ConvBackwardInput(s, gradOutput, weight, gradInput);
             return;
         }
@@ -57,9 +61,9 @@ public static class Conv2dKernels
         {
             switch (path)
             {
-                case KernelPath.Avx512: BackwardInput<Avx512Ops, Vector512<float>>(s, go, w, gi); break;
-                case KernelPath.Avx2: BackwardInput<Avx2Ops, Vector256<float>>(s, go, w, gi); break;
-                default: BackwardInput<Vector128Ops, Vector128<float>>(s, go, w, gi); break;
+                case KernelPath.Avx512: BackwardInput<Avx512Ops, Vector512<float>>(s, go, w, gi, accumulate); break;
+                case KernelPath.Avx2: BackwardInput<Avx2Ops, Vector256<float>>(s, go, w, gi, accumulate); break;
+                default: BackwardInput<Vector128Ops, Vector128<float>>(s, go, w, gi, accumulate); break;
             }
         }
     }
@@ -93,12 +97,16 @@ public static class Conv2dKernels
         else ImplicitGemmConv<TOps, TV>.Forward(s, x, w, b, y);
     }
 
-    private static unsafe void BackwardInput<TOps, TV>(in ConvShape s, float* go, float* w, float* gi)
+    private static unsafe void BackwardInput<TOps, TV>(in ConvShape s, float* go, float* w, float* gi, bool accumulate)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
-        if (s.IsDepthwise) DepthwiseConv<TOps, TV>.BackwardInput(s, go, w, gi);
-        else if (FlippedKernelGradient<TOps, TV>.Applies(s)) FlippedKernelGradient<TOps, TV>.BackwardInput(s, go, w, gi);
-        else BatchedColumnsConv<TOps, TV>.BackwardInput(s, go, w, gi);
+        if (s.IsDepthwise)
+        {
+            if (!accumulate) new Span<float>(gi, s.InputLength).Clear();
+            DepthwiseConv<TOps, TV>.BackwardInput(s, go, w, gi);
+        }
+        else if (FlippedKernelGradient<TOps, TV>.Applies(s)) FlippedKernelGradient<TOps, TV>.BackwardInput(s, go, w, gi, accumulate);
+        else BatchedColumnsConv<TOps, TV>.BackwardInput(s, go, w, gi, accumulate);
     }
 
     private static unsafe void BackwardWeight<TOps, TV>(in ConvShape s, float* x, float* go, float* gw, float* gb)

@@ -17,12 +17,12 @@ internal static unsafe class FlippedKernelGradient<TOps, TV>
         return PaddedRowsPanelSource.Applies(t) && !BatchedColumnsConv<TOps, TV>.AppliesToForward(t);
     }
 
-    /// <summary>gradInput += convolution-transpose of gradOutput.</summary>
-    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput)
+    /// <summary>gradInput (+)= convolution-transpose of gradOutput.</summary>
+    public static void BackwardInput(in ConvShape s, float* gradOutput, float* weight, float* gradInput, bool accumulate)
     {
         var flipped = KernelScratch.Current.FlippedWeights(s.WeightLength);
         FlipWork.Run(s, weight, flipped);
-        ImplicitGemmConv<TOps, TV>.Forward(Transposed(s), gradOutput, flipped, null, gradInput, accumulate: true);
+        ImplicitGemmConv<TOps, TV>.Forward(Transposed(s), gradOutput, flipped, null, gradInput, accumulate);
     }
 
     /// <summary>The convolution from the output gradient back to the input's shape.</summary>

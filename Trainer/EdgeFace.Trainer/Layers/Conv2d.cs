@@ -50,7 +50,12 @@ public sealed class Conv2d : Layer, ITapeOp
     {
         var s = ShapeFor(e.Input);
         var p = g.Parameters;
-        if (e.Input.HasGrad) Conv2dKernels.BackwardInput(s, e.Output.Grad, p.Value(Weight), e.Input.Grad);
+        if (e.Input.HasGrad)
+        {
+            // The input's first gradient this step overwrites its stale slot instead of adding to a zeroed one.
+            var accumulate = e.Input.ClaimGrad();
+            Conv2dKernels.BackwardInput(s, e.Output.Grad, p.Value(Weight), e.Input.Grad, accumulate);
+        }
         Conv2dKernels.BackwardWeight(s, e.Input.Data, e.Output.Grad, p.Grad(Weight), Bias is null ? default : p.Grad(Bias));
     }
 }

@@ -18,10 +18,10 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
     {
         public MaxPool2d Owner = null!;
         public Tensor X, Y, ArgMax;
-        public bool Backward;
+        public bool Backward, Accumulate;
         public void Execute(int nc)
         {
-            if (Backward) BackwardPlane(X, Y, ArgMax, nc);
+            if (Backward) BackwardPlane(X, Y, ArgMax, nc, Accumulate);
             else Owner.ForwardPlane(X, Y, ArgMax, nc);
         }
     }
@@ -131,12 +131,13 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
         }
     }
 
-    private static unsafe void BackwardPlane(Tensor x, Tensor y, Tensor argMax, int nc)
+    private static unsafe void BackwardPlane(Tensor x, Tensor y, Tensor argMax, int nc, bool accumulate)
     {
         var outPlane = y.Plane;
         fixed (float* dxs = x.Grad, dys = y.Grad, saved = argMax.Data)
         {
             var dx = dxs + (long)nc * x.Plane;
+            if (!accumulate) new Span<float>(dx, x.Plane).Clear();
             var dy = dys + (long)nc * outPlane;
             var arg = (int*)saved + (long)nc * outPlane;
             for (var o = 0; o < outPlane; o++) dx[arg[o]] += dy[o];
@@ -148,9 +149,10 @@ public sealed class MaxPool2d(int kernel, int stride, int pad = 0) : Layer, ITap
         var x = e.Input; var y = e.Output;
         if (!x.HasGrad) return;
         (_work.Owner, _work.X, _work.Y, _work.ArgMax, _work.Backward) = (this, x, y, e.Saved, true);
-        // Resolved (zeroed if stale) on the tape's thread before the pool slices them; the scatter adds.
+        // Resolved on the tape's thread before the pool slices them. The scatter adds: a first write this step
+        // zeroes each plane in its task, just before adding into it, rather than the whole gradient up front.
         _ = y.Grad;
-        _ = x.Grad;
+        _work.Accumulate = x.ClaimGrad();
         Parallelism.For(x.N * x.C, y.Plane, _work);
     }
 }
