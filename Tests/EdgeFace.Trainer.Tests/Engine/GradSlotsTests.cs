@@ -22,11 +22,11 @@ public sealed class GradSlotsTests
     {
         var store = new ParameterStore();
         var rng = new Rng(5);
-        // Every op that claims its input gradient (batch norm, ReLU, add, linear) and the ones that zero it lazily
-        // (convolution's col2im, max pool's scatter, PReLU), with tensors read by one and by two later ops.
+        // Every op that claims its input gradient (batch norm, alone and with a fused ReLU; ReLU, add, linear,
+        // convolution, max pool) and one that zeroes it lazily (PReLU), with tensors read by one and by two later ops.
         var net = new Sequential(
             new Conv2d(store, rng, "c1", 3, 8, 3, 1, 1), new BatchNorm(store, "bn1", 8), new ReLU(inPlace: true),
-            new Residual(new Sequential(new Conv2d(store, rng, "c2", 8, 8, 3, 1, 1), new BatchNorm(store, "bn2", 8), new ReLU()),
+            new Residual(new Sequential(new Conv2d(store, rng, "c2", 8, 8, 3, 1, 1), new BatchNorm(store, "bn2", 8, relu: true)),
                 reluAfter: true),
             new Twice(), new MaxPool2d(2, 2), new PReLU(store, "pr", 8), new ReLU(),
             new Flatten(), new Linear(store, rng, "fc", 8 * 4 * 4, 6), new BatchNorm(store, "bn3", 6));

@@ -40,31 +40,40 @@ public class GradientCheckTests
     [Fact]
     public void ReLU() => CheckLayer((_, _) => new ReLU(), (2, 3, 4, 4), avoidBelow: 0.05f);
 
-    [Fact]
-    public void ReLU_in_place_gives_the_same_values_and_gradients_as_a_separate_output()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ReLU_in_place_or_fused_into_batch_norm_gives_the_same_values_and_gradients_as_a_separate_output(bool training)
     {
         // In place, the ReLU shares its input's values and gradient slot: the batch norm before it must still see
-        // the masked gradient. (A finite-difference check would trip over the kink at 0 of batch-normed values.)
-        (float[] Output, float[] InputGrad, float[] ParamGrad) Run(bool inPlace)
+        // the masked gradient. Fused, the batch norm applies it and recomputes the mask from its input. All three
+        // must agree bit for bit. (A finite-difference check would trip over the kink at 0 of batch-normed values.)
+        // 5×5 planes run both the vector loops and their scalar tails.
+        (float[] Output, float[] InputGrad, float[] ParamGrad) Run(string relu)
         {
             var store = new ParameterStore();
             var rng = new Rng(3);
-            var net = new Sequential(new Conv2d(store, rng, "conv", 2, 3, 3, 1, 1), new BatchNorm(store, "bn", 3),
-                new ReLU(inPlace), new Conv2d(store, rng, "conv2", 3, 2, 1));
+            Layer[] middle = relu == "fused"
+                ? [new BatchNorm(store, "bn", 3, relu: true)]
+                : [new BatchNorm(store, "bn", 3), new ReLU(inPlace: relu == "in place")];
+            var net = new Sequential([new Conv2d(store, rng, "conv", 2, 3, 3, 1, 1), .. middle, new Conv2d(store, rng, "conv2", 3, 2, 1)]);
             store.Seal();
-            var graph = new Graph(store, training: true, needsGrad: true, new Rng(99));
+            var graph = new Graph(store, training, needsGrad: true, new Rng(99));
             var x = graph.Input(GradientChecker.RandomInput(2 * 2 * 5 * 5, 11, 1f, 0f), 2, 2, 5, 5, withGrad: true);
             var y = net.Forward(graph, x);
             GradientChecker.Project(graph, y);
             graph.Backward();
             return (y.Data.ToArray(), x.Grad.ToArray(), store.Grads.ToArray());
         }
-        var separate = Run(inPlace: false);
-        var shared = Run(inPlace: true);
-        Assert.Equal(separate.Output, shared.Output);
-        Assert.Equal(separate.InputGrad, shared.InputGrad);
-        Assert.Equal(separate.ParamGrad, shared.ParamGrad);
+        var separate = Run("separate");
         Assert.Contains(separate.ParamGrad, v => v != 0);
+        foreach (var variant in new[] { "in place", "fused" })
+        {
+            var other = Run(variant);
+            Assert.Equal(separate.Output, other.Output);
+            Assert.Equal(separate.InputGrad, other.InputGrad);
+            Assert.Equal(separate.ParamGrad, other.ParamGrad);
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using EdgeFace.Trainer.Architectures;
 using EdgeFace.Trainer.Engine;
 using EdgeFace.Trainer.Export;
+using EdgeFace.Trainer.Layers;
 using EdgeFace.Trainer.Tests.Engine;
 
 namespace EdgeFace.Trainer.Tests.Export;
@@ -74,6 +75,29 @@ public class OnnxExportTests
         double xy = 0, xx = 0, yy = 0;
         for (var i = 0; i < x.Length; i++) { xy += x[i] * (double)y[i]; xx += x[i] * (double)x[i]; yy += y[i] * (double)y[i]; }
         return xy / Math.Sqrt(xx * yy);
+    }
+
+    [Fact]
+    public void A_batch_norm_with_a_fused_relu_exports_as_its_own_nodes_where_nothing_folds_it()
+    {
+        // A max pool comes between the convolution and the batch norm, so it cannot be folded.
+        var store = new ParameterStore();
+        var rng = new Rng(4);
+        var net = new Network
+        {
+            Architecture = "test", Parameters = store, InputChannels = 2, InputHeight = 8, InputWidth = 8, EmbeddingSize = 3 * 4 * 4,
+            Body = new Sequential(new Conv2d(store, rng, "conv", 2, 3, 3, 1, 1), new MaxPool2d(2, 2),
+                new BatchNorm(store, "bn", 3, relu: true), new Flatten()),
+        };
+        store.Seal();
+        Randomize(store);
+        var onnx = OnnxExporter.ToOnnx(net);
+        var text = System.Text.Encoding.ASCII.GetString(onnx);
+        Assert.Contains("BatchNormalization", text);
+        Assert.Contains("Relu", text);
+        var check = ExportVerifier.Verify(new ExportedNetworks([net]), onnx, GradientChecker.RandomInput(2 * net.InputLength, 9, 2f), 2);
+        Assert.True(check.Passed, $"max |diff| {check.MaxAbsDifference} (max |y| {check.MaxReference})");
+        Assert.True(check.MaxReference > 0.01);
     }
 
     [Fact]

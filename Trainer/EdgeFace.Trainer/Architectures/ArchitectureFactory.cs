@@ -91,7 +91,7 @@ public static class ArchitectureFactory
     {
         var layers = new List<Layer>
         {
-            new Conv2d(s, rng, "stem.conv", c, 64, 7, 2, 3), new BatchNorm(s, "stem.bn", 64), new ReLU(inPlace: true), new MaxPool2d(3, 2, 1),
+            new Conv2d(s, rng, "stem.conv", c, 64, 7, 2, 3), new BatchNorm(s, "stem.bn", 64, relu: true), new MaxPool2d(3, 2, 1),
         };
         var cin = 64;
         var index = 0;
@@ -111,7 +111,7 @@ public static class ArchitectureFactory
     private static Layer BasicBlock(ParameterStore s, Rng rng, string name, int cin, int cout, int stride)
     {
         var body = new Sequential(
-            new Conv2d(s, rng, name + ".conv1", cin, cout, 3, stride, 1), new BatchNorm(s, name + ".bn1", cout), new ReLU(inPlace: true),
+            new Conv2d(s, rng, name + ".conv1", cin, cout, 3, stride, 1), new BatchNorm(s, name + ".bn1", cout, relu: true),
             new Conv2d(s, rng, name + ".conv2", cout, cout, 3, 1, 1), new BatchNorm(s, name + ".bn2", cout));
         Layer? down = stride != 1 || cin != cout
             ? new Sequential(new Conv2d(s, rng, name + ".down.conv", cin, cout, 1, stride), new BatchNorm(s, name + ".down.bn", cout))
@@ -125,7 +125,7 @@ public static class ArchitectureFactory
         Layer[] Cbr(string name, int cin, int cout, int k, int stride = 1)
         {
             var pad = stride == 1 ? k / 2 : 0;
-            return [new Conv2d(s, rng, name + ".conv", cin, cout, k, stride, pad), new BatchNorm(s, name + ".bn", cout), new ReLU(inPlace: true)];
+            return [new Conv2d(s, rng, name + ".conv", cin, cout, k, stride, pad), new BatchNorm(s, name + ".bn", cout, relu: true)];
         }
         var features = new List<Layer>();
         features.AddRange(Cbr("conv1", c, widths[0], 11, 4)); features.Add(new MaxPool2d(3, 2));

@@ -37,6 +37,29 @@ public static class ElementwiseOps
         for (; i < x.Length; i++) y[i] = x[i] * scale + shift;
     }
 
+    /// <summary>y = max(x·scale + shift, 0): <see cref="ScaleShift"/> then <see cref="Relu"/> in one pass, the same values.</summary>
+    public static void ScaleShiftRelu(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        Check(x.Length, y.Length);
+        ref var px = ref At(x); ref var py = ref MemoryMarshal.GetReference(y);
+        var i = 0;
+        if (x.Length >= Width)
+        {
+            Vector<float> vs = new(scale), vb = new(shift);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count) Store(ref py, i, Vector.Max(Load(ref px, i) * vs + vb, Vector<float>.Zero));
+        }
+        for (; i < x.Length; i++) y[i] = MathF.Max(x[i] * scale + shift, 0f);
+    }
+
+    /// <summary>dy where the fused ReLU after x·scale + shift let the value through, else 0 (what
+    /// <see cref="ReluMaskGrad"/> leaves in a gradient), recomputed from x rather than read from the output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Gate(Vector<float> x, Vector<float> dy, Vector<float> scale, Vector<float> shift) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(x * scale + shift, Vector<float>.Zero), dy, Vector<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Gate(float x, float dy, float scale, float shift) => x * scale + shift > 0 ? dy : 0f;
+
     /// <summary>(Σx, Σx²), accumulated in float vectors per call and returned in double.</summary>
     public static (double Sum, double SumSquares) SumAndSquares(ReadOnlySpan<float> x)
     {
@@ -54,7 +77,7 @@ public static class ElementwiseOps
     }
 
     /// <summary>(Σdy, Σdy·(x − mean)).</summary>
-    public static (double SumDy, double SumDyCentered) CenteredDot(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float mean)
+    public static (double SumDy, double SumDyCentered) CenteredDot(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float mean, ReluGate gate = default)
     {
         Check(x.Length, dy.Length);
         ref var px = ref At(x); ref var pd = ref At(dy);
@@ -62,28 +85,53 @@ public static class ElementwiseOps
         var i = 0;
         if (x.Length >= Width)
         {
-            Vector<float> vs = default, vd = default, vm = new(mean);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var g = Load(ref pd, i);
-                vs += g; vd += g * (Load(ref px, i) - vm);
-            }
+            Vector<float> vs = default, vd = default, vm = new(mean), gs = new(gate.Scale), gb = new(gate.Shift);
+            if (gate.On)
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var v = Load(ref px, i);
+                    var g = Gate(v, Load(ref pd, i), gs, gb);
+                    vs += g; vd += g * (v - vm);
+                }
+            else
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var g = Load(ref pd, i);
+                    vs += g; vd += g * (Load(ref px, i) - vm);
+                }
             s = Vector.Sum(vs); d = Vector.Sum(vd);
         }
-        for (; i < x.Length; i++) { s += dy[i]; d += dy[i] * (double)(x[i] - mean); }
+        for (; i < x.Length; i++)
+        {
+            var g = gate.On ? Gate(x[i], dy[i], gate.Scale, gate.Shift) : dy[i];
+            s += g; d += g * (double)(x[i] - mean);
+        }
         return (s, d);
     }
 
     /// <summary>dx (+)= k·(dy − a − (x − mean)·b): BatchNorm's input gradient, added or (first writer) assigned.</summary>
-    public static void BatchNormInputGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float k, float a, float mean, float b, bool accumulate = true)
+    public static void BatchNormInputGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float k, float a, float mean, float b, bool accumulate = true,
+        ReluGate gate = default)
     {
         Check(x.Length, dy.Length); Check(x.Length, dx.Length);
         ref var px = ref At(x); ref var pd = ref At(dy); ref var pg = ref MemoryMarshal.GetReference(dx);
         var i = 0;
         if (x.Length >= Width)
         {
-            Vector<float> vk = new(k), va = new(a), vm = new(mean), vb = new(b);
-            if (accumulate)
+            Vector<float> vk = new(k), va = new(a), vm = new(mean), vb = new(b), gs = new(gate.Scale), gh = new(gate.Shift);
+            if (gate.On && accumulate)
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var v = Load(ref px, i);
+                    Store(ref pg, i, Load(ref pg, i) + vk * (Gate(v, Load(ref pd, i), gs, gh) - va - (v - vm) * vb));
+                }
+            else if (gate.On)
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var v = Load(ref px, i);
+                    Store(ref pg, i, vk * (Gate(v, Load(ref pd, i), gs, gh) - va - (v - vm) * vb));
+                }
+            else if (accumulate)
                 for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
                     Store(ref pg, i, Load(ref pg, i) + vk * (Load(ref pd, i) - va - (Load(ref px, i) - vm) * vb));
             else
@@ -92,7 +140,8 @@ public static class ElementwiseOps
         }
         for (; i < x.Length; i++)
         {
-            var v = k * (dy[i] - a - (x[i] - mean) * b);
+            var g = gate.On ? Gate(x[i], dy[i], gate.Scale, gate.Shift) : dy[i];
+            var v = k * (g - a - (x[i] - mean) * b);
             dx[i] = accumulate ? dx[i] + v : v;
         }
     }
@@ -209,3 +258,7 @@ public static class ElementwiseOps
         for (; i < dst.Length; i++) dst[i] += src[i];
     }
 }
+
+/// <summary>A ReLU fused after BatchNorm's x·<see cref="Scale"/> + <see cref="Shift"/> (<see cref="On"/>): its backward
+/// passes dy only where that value was positive. The default is no ReLU.</summary>
+public readonly record struct ReluGate(bool On, float Scale, float Shift);

@@ -52,17 +52,17 @@ public static class OnnxExporter
                     for (var i = 0; i < children.Count; i++)
                     {
                         var bn = i + 1 < children.Count ? children[i + 1] as BatchNorm : null;
-                        if (bn is not null && children[i] is Conv2d conv) { x = EmitConv(conv, bn, x); i++; continue; }
-                        if (bn is not null && children[i] is Linear linear) { x = EmitLinear(linear, bn, x, ref rank); i++; continue; }
+                        if (bn is not null && children[i] is Conv2d conv) { x = FusedRelu(bn, EmitConv(conv, bn, x)); i++; continue; }
+                        if (bn is not null && children[i] is Linear linear) { x = FusedRelu(bn, EmitLinear(linear, bn, x, ref rank)); i++; continue; }
                         (x, rank) = Emit(children[i], x, rank);
                     }
                     return (x, rank);
                 case Conv2d conv: return (EmitConv(conv, null, x), 4);
                 case Linear linear: return (EmitLinear(linear, null, x, ref rank), rank);
                 case BatchNorm bn:
-                    return (b.BatchNormalization(x, Init(bn.Gamma.Name, [bn.Channels], p.Value(bn.Gamma)), Init(bn.Beta.Name, [bn.Channels], p.Value(bn.Beta)),
+                    return (FusedRelu(bn, b.BatchNormalization(x, Init(bn.Gamma.Name, [bn.Channels], p.Value(bn.Gamma)), Init(bn.Beta.Name, [bn.Channels], p.Value(bn.Beta)),
                         Init(bn.RunningMean.Name, [bn.Channels], p.Buffer(bn.RunningMean)), Init(bn.RunningVar.Name, [bn.Channels], p.Buffer(bn.RunningVar)),
-                        BatchNorm.Epsilon), rank);
+                        BatchNorm.Epsilon)), rank);
                 case PReLU prelu:
                     long[] slopeShape = rank == 4 ? [prelu.Channels, 1, 1] : [prelu.Channels];
                     return (b.PRelu(x, Init(prelu.Slope.Name, slopeShape, p.Value(prelu.Slope))), rank);
@@ -82,6 +82,9 @@ public static class OnnxExporter
                     throw new NotSupportedException($"no ONNX export for layer {layer.GetType().Name}");
             }
         }
+
+        /// <summary>The ReLU a batch norm computes in its own passes is a node of its own in ONNX.</summary>
+        private string FusedRelu(BatchNorm bn, string x) => bn.Relu ? b.Relu(x) : x;
 
         private string EmitConv(Conv2d conv, BatchNorm? bn, string x)
         {

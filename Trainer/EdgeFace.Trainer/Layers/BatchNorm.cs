@@ -8,6 +8,9 @@ namespace EdgeFace.Trainer.Layers;
 /// arithmetic with H = W = 1). Training normalises with the batch statistics and updates the running ones
 /// (momentum 0.1, unbiased variance, as PyTorch); eval uses the running statistics.
 /// Parameters: gamma, beta [C]; buffers: running mean, running var [C].
+/// With <see cref="Relu"/> a ReLU follows in the same passes (y = max(BN(x), 0)), as a BatchNorm then an in-place
+/// <see cref="ReLU"/> would compute it bit for bit, without their separate read-and-write of the whole tensor each way:
+/// backward recomputes the ReLU's mask from x, which it reads anyway.
 /// </summary>
 public sealed class BatchNorm : Layer, ITapeOp
 {
@@ -20,9 +23,13 @@ public sealed class BatchNorm : Layer, ITapeOp
     public BufferInfo RunningMean { get; }
     public BufferInfo RunningVar { get; }
 
-    public BatchNorm(ParameterStore store, string name, int channels)
+    /// <summary>Whether a ReLU is fused after the normalisation.</summary>
+    public bool Relu { get; }
+
+    public BatchNorm(ParameterStore store, string name, int channels, bool relu = false)
     {
         Channels = channels;
+        Relu = relu;
         Gamma = store.Add(name + ".weight", [channels], ParameterKind.Norm, Initializers.Constant(1f));
         Beta = store.Add(name + ".bias", [channels], ParameterKind.Norm, Initializers.Constant(0f));
         RunningMean = store.AddBuffer(name + ".running_mean", channels, 0f);
@@ -87,13 +94,20 @@ public sealed class BatchNorm : Layer, ITapeOp
         }
         st[c] = mean;
         st[Channels + c] = invStd;
-        var scale = values[Gamma.Offset + c] * invStd;
-        var shift = values[Beta.Offset + c] - mean * scale;
+        var (scale, shift) = ScaleAndShift(values, c, mean, invStd);
         for (var n = 0; n < x.N; n++)
         {
             var o = n * stride + c * plane;
-            ElementwiseOps.ScaleShift(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
+            if (Relu) ElementwiseOps.ScaleShiftRelu(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
+            else ElementwiseOps.ScaleShift(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
         }
+    }
+
+    /// <summary>y = x·scale + shift for channel c; backward recomputes them to gate a fused ReLU exactly as forward did.</summary>
+    private (float Scale, float Shift) ScaleAndShift(float[] values, int c, float mean, float invStd)
+    {
+        var scale = values[Gamma.Offset + c] * invStd;
+        return (scale, values[Beta.Offset + c] - mean * scale);
     }
 
     public void Backward(Graph g, in TapeEntry e)
@@ -111,11 +125,17 @@ public sealed class BatchNorm : Layer, ITapeOp
         var values = w.Parameters.Values; var grads = w.Parameters.Grads;
         int plane = x.Plane, stride = x.C * plane, count = x.N * plane;
         float mean = st[c], invStd = st[Channels + c];
+        var gate = default(ReluGate);
+        if (Relu)
+        {
+            var (scale, shift) = ScaleAndShift(values, c, mean, invStd);
+            gate = new ReluGate(true, scale, shift);
+        }
         double sumDy = 0, sumDyXhat = 0;
         for (var n = 0; n < x.N; n++)
         {
             var o = n * stride + c * plane;
-            var (s1, s2) = ElementwiseOps.CenteredDot(xs.Slice(o, plane), dys.Slice(o, plane), mean);
+            var (s1, s2) = ElementwiseOps.CenteredDot(xs.Slice(o, plane), dys.Slice(o, plane), mean, gate);
             sumDy += s1; sumDyXhat += s2;
         }
         sumDyXhat *= invStd;
@@ -130,7 +150,7 @@ public sealed class BatchNorm : Layer, ITapeOp
         for (var n = 0; n < x.N; n++)
         {
             var o = n * stride + c * plane;
-            ElementwiseOps.BatchNormInputGrad(xs.Slice(o, plane), dys.Slice(o, plane), dxs.Slice(o, plane), k, meanDy, mean, invStd * meanDyXhat, w.Accumulate);
+            ElementwiseOps.BatchNormInputGrad(xs.Slice(o, plane), dys.Slice(o, plane), dxs.Slice(o, plane), k, meanDy, mean, invStd * meanDyXhat, w.Accumulate, gate);
         }
     }
 }
