@@ -103,7 +103,7 @@ public sealed class BenchCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(r.Stdout);
         var names = doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()).ToList();
-        Assert.Equal(["resnet 3x3 128", "resnet 3x3 256", "resnet 3x3 512"], names);
+        Assert.Equal(["resnet stem 7x7 s2", "resnet 3x3 128", "resnet 3x3 256", "resnet 3x3 512"], names);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class BenchConvCommand : CliCommand
         ("gdconv 7x7", new ConvShape(1, 512, 7, 7, 512, 7, 7, Groups: 512)),
         ("signet 11x11 s4", new ConvShape(1, 1, 150, 220, 96, 11, 11, 4, 4, 0, 0)),
         ("signet 5x5", new ConvShape(1, 96, 17, 26, 256, 5, 5, 1, 1, 2, 2)),
+        ("resnet stem 7x7 s2", new ConvShape(1, 3, 112, 112, 64, 7, 7, 2, 2, 3, 3)),
         ("resnet 3x3 128", new ConvShape(1, 128, 14, 14, 128, 3, 3, 1, 1, 1, 1)),
         ("resnet 3x3 256", new ConvShape(1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1)),
         ("resnet 3x3 512", new ConvShape(1, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1)),
