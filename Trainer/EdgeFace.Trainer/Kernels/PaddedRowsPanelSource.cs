@@ -43,17 +43,58 @@ internal readonly unsafe struct PaddedRowsPanelSource : IPanelSource
     /// <summary>The same geometry reading <paramref name="padded"/>.</summary>
     public PaddedRowsPanelSource At(float* padded) => new(this, padded);
 
-    /// <summary>Copies <paramref name="planes"/> H×W planes into zero-bordered ones (and zeroes the slack).</summary>
+    /// <summary>Copies <paramref name="planes"/> H×W planes into zero-bordered ones (and zeroes the slack), split over
+    /// the pool by plane when there are many (a whole batch): on one thread the copy held up the other core.</summary>
     public void Fill(float* image, int planes, float* padded)
     {
-        new Span<float>(padded, Length(planes)).Clear();
-        for (var c = 0; c < planes; c++)
+        new Span<float>(padded + (long)planes * PlaneSize, 2 * RowStride).Clear();
+        if (KernelThreads.Count > 1 && planes > 1 && (long)planes * PlaneSize >= 1 << 16 && !KernelParallel.IsInsideTask)
+            FillWork.Run(this, image, planes, padded);
+        else
+            FillPlanes(image, 0, planes, padded);
+    }
+
+    /// <summary>Planes [from, to): cleared, then their rows copied inside the border; nothing outside them is written.</summary>
+    private void FillPlanes(float* image, int from, int to, float* padded)
+    {
+        new Span<float>(padded + (long)from * PlaneSize, (to - from) * PlaneSize).Clear();
+        for (var c = from; c < to; c++)
         for (var y = 0; y < _h; y++)
         {
             var src = image + ((long)c * _h + y) * _w;
             var dst = padded + (long)c * PlaneSize + (long)(y + _ph) * RowStride + _pw;
             new ReadOnlySpan<float>(src, _w).CopyTo(new Span<float>(dst, _w));
         }
+    }
+
+    /// <summary>Plane ranges of one <see cref="Fill"/> over the pool; cached per calling thread, so calls allocate nothing.</summary>
+    private sealed class FillWork : IParallelWork
+    {
+        [ThreadStatic] private static FillWork? _cached;
+        private PaddedRowsPanelSource _source;
+        private float* _image, _padded;
+        private int _planes, _tasks;
+
+        public static void Run(in PaddedRowsPanelSource source, float* image, int planes, float* padded)
+        {
+            var work = _cached ??= new FillWork();
+            work._source = source;
+            work._image = image;
+            work._padded = padded;
+            work._planes = planes;
+            work._tasks = Math.Min(planes, 4 * KernelThreads.Count);
+            try
+            {
+                KernelParallel.For(work._tasks, work);
+            }
+            finally
+            {
+                work._image = work._padded = null;
+            }
+        }
+
+        public void Execute(int task) =>
+            _source.FillPlanes(_image, (int)((long)_planes * task / _tasks), (int)((long)_planes * (task + 1) / _tasks), _padded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
