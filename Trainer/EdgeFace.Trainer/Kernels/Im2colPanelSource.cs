@@ -36,6 +36,9 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
         var taps = _kh * _kw;
         // A panel's lanes split into runs from one output row each; find them once per panel, not once per tap.
         var segments = stackalloc int[SegmentInts * panel];
+        // Where each kernel column reads in the phase layout: once per call, not a division per tap and panel.
+        var columnTaps = stackalloc int[3 * _kw];
+        for (var x = 0; x < _kw; x++) (columnTaps[3 * x], columnTaps[3 * x + 1], columnTaps[3 * x + 2]) = _phases.Tap(x);
         for (var t = 0; t < count; t += panel)
         {
             var n = Math.Min(panel, count - t);
@@ -44,8 +47,8 @@ internal readonly unsafe struct Im2colPanelSource : IPanelSource
             int ic = p0 / taps, ky = p0 % taps / _kw, kx = p0 % _kw;
             for (var p = 0; p < kc; p++, d += panel)
             {
-                var (offset, shift, slots) = _phases.Tap(kx);
-                var plane = _image + ic * _phases.PlaneSize + offset;
+                int shift = columnTaps[3 * kx + 1], slots = columnTaps[3 * kx + 2];
+                var plane = _image + ic * _phases.PlaneSize + columnTaps[3 * kx];
                 for (var i = 0; i < segmentCount; i++)
                 {
                     var e = segments + SegmentInts * i;
