@@ -214,9 +214,17 @@ public sealed class KernelThreadingTests
                     Gemm.Multiply(false, true, 64, 64, 64, a, 64, a, 64, c, 64);
                 }
                 Step();
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                for (var i = 0; i < 5; i++) Step();
-                Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{s}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated by 5 warm steps");
+                // Steady state: the least over a few rounds of 5 warm steps. A per-step allocation shows in every
+                // round; what a thread makes once, the first time the pool happens to hand it a task it had not run
+                // (about 9 kB, seen 1 run in 12 under DOTNET_EnableAVX2=0), shows in one round at most.
+                var least = long.MaxValue;
+                for (var round = 0; round < 4 && least > 0; round++)
+                {
+                    var before = GC.GetAllocatedBytesForCurrentThread();
+                    for (var i = 0; i < 5; i++) Step();
+                    least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+                }
+                Assert.True(least == 0, $"{s}: {least} bytes allocated by every round of 5 warm steps");
             }
         }
         finally
