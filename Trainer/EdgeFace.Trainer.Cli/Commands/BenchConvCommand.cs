@@ -6,7 +6,7 @@ using EdgeFace.Trainer.Kernels;
 
 namespace EdgeFace.Trainer.Cli.Commands;
 
-/// <summary>Forward and backward timings of the convolution kernels on MobileFaceNet- and SigNet-like layers,
+/// <summary>Forward and backward timings of the convolution kernels on MobileFaceNet-, ResNet- and SigNet-like layers,
 /// with ONNX Runtime's Conv forward on the same shape for comparison.</summary>
 public sealed class BenchConvCommand : CliCommand
 {
@@ -29,7 +29,7 @@ public sealed class BenchConvCommand : CliCommand
     ];
 
     public override string Path => "bench conv";
-    public override string Summary => "Benchmark convolution forward/backward on MobileFaceNet- and SigNet-like layers";
+    public override string Summary => "Benchmark convolution forward/backward on MobileFaceNet-, ResNet- and SigNet-like layers";
     public override string Usage => "[--batch N] [--threads N] [--seconds S] [--layer TEXT] [--json]";
     public override IReadOnlyCollection<string> Flags => ["json"];
 
