@@ -23,8 +23,9 @@ public static class ElementwiseOps
     private static Vector<float> Load(ref float p, int i) => Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref p, i)));
     private static void Store(ref float p, int i, Vector<float> v) => Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref p, i)), v);
 
-    /// <summary>y = x·scale + shift.</summary>
-    public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    /// <summary>y = x·scale + shift, or with <paramref name="relu"/> max(x·scale + shift, 0) in the same pass (the values
+    /// of <see cref="Relu"/> run afterwards).</summary>
+    public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y, bool relu = false)
     {
         Check(x.Length, y.Length);
         ref var px = ref At(x); ref var py = ref MemoryMarshal.GetReference(y);
@@ -32,23 +33,17 @@ public static class ElementwiseOps
         if (x.Length >= Width)
         {
             Vector<float> vs = new(scale), vb = new(shift);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count) Store(ref py, i, Load(ref px, i) * vs + vb);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = Load(ref px, i) * vs + vb;
+                Store(ref py, i, relu ? Vector.Max(v, Vector<float>.Zero) : v);
+            }
         }
-        for (; i < x.Length; i++) y[i] = x[i] * scale + shift;
-    }
-
-    /// <summary>y = max(x·scale + shift, 0): <see cref="ScaleShift"/> then <see cref="Relu"/> in one pass, the same values.</summary>
-    public static void ScaleShiftRelu(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
-    {
-        Check(x.Length, y.Length);
-        ref var px = ref At(x); ref var py = ref MemoryMarshal.GetReference(y);
-        var i = 0;
-        if (x.Length >= Width)
+        for (; i < x.Length; i++)
         {
-            Vector<float> vs = new(scale), vb = new(shift);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count) Store(ref py, i, Vector.Max(Load(ref px, i) * vs + vb, Vector<float>.Zero));
+            var v = x[i] * scale + shift;
+            y[i] = relu ? MathF.Max(v, 0f) : v;
         }
-        for (; i < x.Length; i++) y[i] = MathF.Max(x[i] * scale + shift, 0f);
     }
 
     /// <summary>dy where the fused ReLU after x·scale + shift let the value through, else 0 (what

@@ -57,12 +57,12 @@ internal readonly struct ColumnPhases
     }
 
     /// <summary>Plane ranges of one <see cref="Build"/> over the pool; cached per calling thread, so calls allocate nothing.</summary>
-    private sealed unsafe class BuildWork : IParallelWork
+    private sealed unsafe class BuildWork : PlaneRangeWork
     {
         [ThreadStatic] private static BuildWork? _cached;
         private ColumnPhases _phases;
         private float* _src, _dst;
-        private int _planes, _h, _w, _tasks;
+        private int _h, _w;
 
         public static void Run(in ColumnPhases phases, float* src, int planes, int h, int w, float* dst)
         {
@@ -70,11 +70,10 @@ internal readonly struct ColumnPhases
             work._phases = phases;
             work._src = src;
             work._dst = dst;
-            (work._planes, work._h, work._w) = (planes, h, w);
-            work._tasks = Math.Min(planes, 4 * KernelThreads.Count);
+            (work._h, work._w) = (h, w);
             try
             {
-                KernelParallel.For(work._tasks, work);
+                work.RunRanges(planes);
             }
             finally
             {
@@ -82,7 +81,6 @@ internal readonly struct ColumnPhases
             }
         }
 
-        public void Execute(int task) =>
-            _phases.BuildPlanes(_src, (int)((long)_planes * task / _tasks), (int)((long)_planes * (task + 1) / _tasks), _h, _w, _dst);
+        protected override void Range(int from, int to) => _phases.BuildPlanes(_src, from, to, _h, _w, _dst);
     }
 }

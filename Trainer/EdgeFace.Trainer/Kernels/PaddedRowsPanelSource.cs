@@ -68,12 +68,11 @@ internal readonly unsafe struct PaddedRowsPanelSource : IPanelSource
     }
 
     /// <summary>Plane ranges of one <see cref="Fill"/> over the pool; cached per calling thread, so calls allocate nothing.</summary>
-    private sealed class FillWork : IParallelWork
+    private sealed class FillWork : PlaneRangeWork
     {
         [ThreadStatic] private static FillWork? _cached;
         private PaddedRowsPanelSource _source;
         private float* _image, _padded;
-        private int _planes, _tasks;
 
         public static void Run(in PaddedRowsPanelSource source, float* image, int planes, float* padded)
         {
@@ -81,11 +80,9 @@ internal readonly unsafe struct PaddedRowsPanelSource : IPanelSource
             work._source = source;
             work._image = image;
             work._padded = padded;
-            work._planes = planes;
-            work._tasks = Math.Min(planes, 4 * KernelThreads.Count);
             try
             {
-                KernelParallel.For(work._tasks, work);
+                work.RunRanges(planes);
             }
             finally
             {
@@ -93,8 +90,7 @@ internal readonly unsafe struct PaddedRowsPanelSource : IPanelSource
             }
         }
 
-        public void Execute(int task) =>
-            _source.FillPlanes(_image, (int)((long)_planes * task / _tasks), (int)((long)_planes * (task + 1) / _tasks), _padded);
+        protected override void Range(int from, int to) => _source.FillPlanes(_image, from, to, _padded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -98,8 +98,7 @@ public sealed class BatchNorm : Layer, ITapeOp
         for (var n = 0; n < x.N; n++)
         {
             var o = n * stride + c * plane;
-            if (Relu) ElementwiseOps.ScaleShiftRelu(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
-            else ElementwiseOps.ScaleShift(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane));
+            ElementwiseOps.ScaleShift(xs.Slice(o, plane), scale, shift, ys.Slice(o, plane), Relu);
         }
     }
 
